@@ -1,0 +1,28 @@
+import type { Config } from 'jest';
+
+// Two projects: fast unit tests of pure logic, and e2e tests that drive a real
+// Docker engine, registry and Nx. `npm test` runs both, serially (two cores).
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+
+const config: Config = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/packages/*/src/**/*.spec.ts'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/e2e/**/*.e2e.ts'],
+      // Real image builds on two cores: generous, but bounded.
+      testTimeout: 15 * 60 * 1000,
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,85 @@
+// Runs one `docker buildx build`: streams BuildKit's progress as readable lines, collects
+// step statistics, and stops the build when this process is interrupted.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import execa from 'execa';
+import { buildxArgv, type BuildRequest } from './buildx-args';
+import { JsonObjectSplitter, ProgressTracker, type BuildStats } from './progress';
+
+export interface BuildResult {
+  ok: boolean;
+  exitCode: number;
+  stats: BuildStats;
+  /** Contents of `--metadata-file` (containerimage.digest, image.name, ...). */
+  metadata: Record<string, unknown>;
+  durationMs: number;
+  /** Non-JSON stderr lines (buildx's own error messages). */
+  errorOutput: string;
+  interrupted: boolean;
+}
+
+export interface BuildHooks {
+  /** Receives every rendered progress line (default: stdout). */
+  onLine?: (line: string) => void;
+  /** Passes the raw rawjson stream through instead of rendering it. */
+  raw?: boolean;
+}
+
+export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'>, hooks: BuildHooks = {}): Promise<BuildResult> {
+  // One private temp dir per build: parallel builds never share metadata files.
+  const temp = mkdtempSync(join(tmpdir(), 'org-docker-build-'));
+  const metadataFile = join(temp, 'metadata.json');
+  const onLine = hooks.onLine ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const splitter = new JsonObjectSplitter();
+  const tracker = new ProgressTracker();
+  let errorOutput = '';
+  const started = Date.now();
+  const child = execa('docker', buildxArgv({ ...request, metadataFile }), {
+    reject: false,
+    stdin: 'ignore',
+    env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
+  });
+  let interrupted = false;
+  const stop = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    child.kill(signal);
+  };
+  const onSigint = () => stop('SIGINT');
+  const onSigterm = () => stop('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    if (hooks.raw) process.stderr.write(chunk);
+    const { objects, text } = splitter.push(chunk);
+    if (text.trim()) {
+      errorOutput += text;
+      if (!hooks.raw) for (const l of text.split('\n')) if (l.trim()) onLine(l);
+    }
+    for (const status of objects) {
+      for (const line of tracker.update(status as Parameters<ProgressTracker['update']>[0])) if (!hooks.raw) onLine(line);
+    }
+  });
+  child.stdout?.pipe(process.stdout);
+  const result = await child;
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
+  let metadata: Record<string, unknown> = {};
+  try {
+    metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // no metadata when the build failed
+  }
+  rmSync(temp, { recursive: true, force: true });
+  const exitCode = result.exitCode ?? 1;
+  return {
+    ok: exitCode === 0 && !interrupted,
+    exitCode,
+    stats: tracker.stats(),
+    metadata,
+    durationMs: Date.now() - started,
+    errorOutput: errorOutput.trim(),
+    interrupted,
+  };
+}

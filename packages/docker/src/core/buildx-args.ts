@@ -1,0 +1,68 @@
+// The `docker buildx build` argv for a build request. Pure: no I/O, no shell. Every
+// value is its own argv element, so project names and paths are never interpreted.
+import { isAbsolute, resolve } from 'node:path';
+
+export interface BuildRequest {
+  /** Absolute paths: the executor resolves them against the workspace root. */
+  dockerfile: string;
+  context: string;
+  tags: string[];
+  target?: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  /** `id=npm,env=NPM_TOKEN` or `id=key,src=path` (src relative to `cwd`). */
+  secrets?: string[];
+  /** name -> local path (relative to `cwd`) or a `docker-image://`, `https://`, `oci-layout://` source. */
+  buildContexts?: Record<string, string>;
+  platforms?: string[];
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  network?: string;
+  pull?: boolean;
+  noCache?: boolean;
+  load?: boolean;
+  push?: boolean;
+  builder?: string;
+  metadataFile?: string;
+  /** Resolves relative secret and context paths. */
+  cwd: string;
+}
+
+const REMOTE_CONTEXT = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+function resolveSecret(spec: string, cwd: string): string {
+  return spec
+    .split(',')
+    .map((part) => {
+      const m = /^(src|source)=(.*)$/.exec(part);
+      return m && !isAbsolute(m[2]) ? `${m[1]}=${resolve(cwd, m[2])}` : part;
+    })
+    .join(',');
+}
+
+export function buildxArgv(req: BuildRequest): string[] {
+  const argv = ['buildx', 'build'];
+  if (req.builder) argv.push('--builder', req.builder);
+  argv.push('--file', req.dockerfile);
+  if (req.target) argv.push('--target', req.target);
+  for (const tag of req.tags) argv.push('--tag', tag);
+  for (const [k, v] of Object.entries(req.labels ?? {})) argv.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(req.buildArgs ?? {})) argv.push('--build-arg', `${k}=${v}`);
+  for (const s of req.secrets ?? []) argv.push('--secret', resolveSecret(s, req.cwd));
+  for (const [name, source] of Object.entries(req.buildContexts ?? {})) {
+    argv.push('--build-context', `${name}=${REMOTE_CONTEXT.test(source) ? source : resolve(req.cwd, source)}`);
+  }
+  if (req.platforms?.length) argv.push('--platform', req.platforms.join(','));
+  for (const c of req.cacheFrom ?? []) argv.push('--cache-from', c);
+  for (const c of req.cacheTo ?? []) argv.push('--cache-to', c);
+  if (req.network) argv.push('--network', req.network);
+  if (req.pull) argv.push('--pull');
+  if (req.noCache) argv.push('--no-cache');
+  if (req.push) argv.push('--push');
+  // A multi-platform image cannot be loaded into the classic image store; push carries it.
+  if (req.load ?? !req.push) argv.push('--load');
+  if (req.metadataFile) argv.push('--metadata-file', req.metadataFile);
+  argv.push('--progress', 'rawjson');
+  argv.push(req.context);
+  return argv;
+}

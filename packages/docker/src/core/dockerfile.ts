@@ -1,0 +1,241 @@
+// The Dockerfile model: what a Dockerfile builds from, what it reads from the build
+// context, and which stages a target needs. Parsing is dockerfile-ast's; validation is
+// dockerfile-utils' (the VS Code Docker language server's rules), so a broken
+// Dockerfile is reported with its line before Docker is ever called.
+import { DockerfileParser, type Instruction, type Flag } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+
+export interface DockerfileProblem {
+  /** 1-based line */
+  line: number;
+  message: string;
+}
+
+/** A read from the build context (or another source) by COPY, ADD or RUN --mount=type=bind. */
+export interface SourceRead {
+  kind: 'COPY' | 'ADD' | 'MOUNT';
+  line: number;
+  /** Source paths with variables substituted; undefined entries could not be resolved. */
+  sources: Array<string | undefined>;
+  /** --from (COPY/ADD) or from= (mount): a stage, an image or a named build context. */
+  from?: string;
+}
+
+export interface Stage {
+  index: number;
+  name?: string;
+  line: number;
+  /** The FROM image reference with ARG defaults (and build-arg overrides) substituted. */
+  image: string | undefined;
+  /** The FROM reference as written, e.g. `${BASE_IMAGE}`. */
+  rawImage: string;
+  reads: SourceRead[];
+  /** Ports from EXPOSE, as written (`8000`, `8000/tcp`). */
+  exposes: string[];
+}
+
+export interface DockerfileModel {
+  stages: Stage[];
+  /** ARGs declared before the first FROM, with their defaults. */
+  globalArgs: Record<string, string | undefined>;
+  /** Problems that make Docker refuse the file. */
+  errors: DockerfileProblem[];
+}
+
+type Lookup = (name: string) => string | undefined;
+
+// `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`
+const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/** Substitutes variables the way Dockerfile word expansion does; undefined when one cannot be resolved. */
+export function substitute(value: string, lookup: Lookup): string | undefined {
+  let unresolved = false;
+  const out = value.replace(VARIABLE, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare) as string;
+    const v = lookup(name);
+    if (op === ':-') return v ? v : word ?? '';
+    if (op === '-') return v !== undefined ? v : word ?? '';
+    if (op === ':+') return v ? word ?? '' : '';
+    if (op === '+') return v !== undefined ? word ?? '' : '';
+    if (v === undefined) unresolved = true;
+    return v ?? '';
+  });
+  return unresolved ? undefined : out;
+}
+
+function flagValue(flags: Flag[], name: string): string | undefined {
+  const f = flags.find((x) => x.getName().toLowerCase() === name);
+  return f?.getValue() ?? undefined;
+}
+
+function flagsOf(instruction: Instruction): Flag[] {
+  const withFlags = instruction as Instruction & { getFlags?: () => Flag[] };
+  return typeof withFlags.getFlags === 'function' ? withFlags.getFlags() : [];
+}
+
+/** Source and destination words of COPY/ADD; heredoc bodies carry no context files. */
+function copyWords(instruction: Instruction): string[] {
+  const json = instruction as Instruction & { getJSONStrings?: () => unknown[] };
+  if ((json.getJSONStrings?.() ?? []).length > 0) {
+    // dockerfile-ast drops spaces inside JSON strings, so read the array from the raw text.
+    const raw = (instruction.getRawArgumentsContent() ?? '').replace(/\\\r?\n/g, '');
+    try {
+      const parsed: unknown = JSON.parse(raw.slice(raw.indexOf('[')));
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      // fall through to the shell-form words
+    }
+  }
+  const words = instruction.getArguments().map((a) => a.getValue());
+  const heredoc = words.findIndex((w) => w.startsWith('<<'));
+  // Only the words before the first heredoc are sources; the last entry stands for the destination.
+  if (heredoc >= 0) return [...words.slice(0, heredoc), ''];
+  return words;
+}
+
+function isRemote(source: string): boolean {
+  return /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/.test(source) || /\.git(#.*)?$/.test(source) && source.includes('://');
+}
+
+function parseMount(spec: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of spec.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) out[part.trim()] = 'true';
+    else out[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+export interface ParseOptions {
+  /** --build-arg values; they override ARG defaults in FROM and COPY sources. */
+  buildArgs?: Record<string, string | undefined>;
+}
+
+export function parseDockerfile(content: string, options: ParseOptions = {}): DockerfileModel {
+  const buildArgs = options.buildArgs ?? {};
+  const dockerfile = DockerfileParser.parse(content);
+  const errors = validate(content)
+    .filter((d) => d.severity === 1)
+    .map((d) => ({ line: d.range.start.line + 1, message: typeof d.message === 'string' ? d.message : d.message.value }));
+
+  const globalArgs: Record<string, string | undefined> = {};
+  for (const arg of dockerfile.getInitialARGs()) {
+    const prop = arg.getProperty();
+    if (prop) globalArgs[prop.getName()] = prop.getValue() ?? undefined;
+  }
+  const globalLookup: Lookup = (name) => (name in buildArgs ? buildArgs[name] : globalArgs[name]);
+
+  const stages: Stage[] = [];
+  let current: Stage | undefined;
+  // Variables in scope in the current stage: redeclared global ARGs, stage ARGs, ENVs.
+  let scope: Record<string, string | undefined> = {};
+  const lookup: Lookup = (name) => (name in scope ? scope[name] : undefined);
+
+  for (const instruction of dockerfile.getInstructions()) {
+    const keyword = instruction.getKeyword().toUpperCase();
+    const line = instruction.getRange().start.line + 1;
+    if (keyword === 'FROM') {
+      const rest = instruction.getArguments().map((a) => a.getValue());
+      const rawImage = rest[0] ?? '';
+      const asIndex = rest.findIndex((w) => w.toLowerCase() === 'as');
+      current = {
+        index: stages.length,
+        name: asIndex >= 0 ? rest[asIndex + 1]?.toLowerCase() : undefined,
+        line,
+        image: substitute(rawImage, globalLookup),
+        rawImage,
+        reads: [],
+        exposes: [],
+      };
+      stages.push(current);
+      scope = {};
+      continue;
+    }
+    if (!current) continue; // ARGs before the first FROM are handled above
+    if (keyword === 'ARG') {
+      for (const arg of instruction.getArguments()) {
+        const [name, ...value] = arg.getValue().split('=');
+        if (name in buildArgs) scope[name] = buildArgs[name];
+        else if (value.length) scope[name] = substitute(value.join('='), lookup);
+        else scope[name] = globalArgs[name];
+      }
+    } else if (keyword === 'ENV') {
+      const env = instruction as Instruction & { getProperties?: () => Array<{ getName(): string; getValue(): string | null }> };
+      for (const p of env.getProperties?.() ?? []) scope[p.getName()] = substitute(p.getValue() ?? '', lookup);
+    } else if (keyword === 'COPY' || keyword === 'ADD') {
+      const words = copyWords(instruction);
+      const sources = words.slice(0, -1).filter((s) => !isRemote(s));
+      const from = flagValue(flagsOf(instruction), 'from');
+      if (words.length >= 2 || from) {
+        current.reads.push({
+          kind: keyword,
+          line,
+          sources: sources.map((s) => substitute(s, lookup)),
+          from: from === undefined ? undefined : substitute(from, lookup) ?? from,
+        });
+      }
+    } else if (keyword === 'RUN') {
+      for (const flag of flagsOf(instruction)) {
+        if (flag.getName().toLowerCase() !== 'mount') continue;
+        const mount = parseMount(flag.getValue() ?? '');
+        if ((mount.type ?? 'bind') !== 'bind') continue;
+        current.reads.push({
+          kind: 'MOUNT',
+          line,
+          sources: [substitute(mount.source ?? mount.src ?? '.', lookup)],
+          from: mount.from,
+        });
+      }
+    } else if (keyword === 'EXPOSE') {
+      for (const arg of instruction.getArguments()) {
+        const port = substitute(arg.getValue(), lookup);
+        if (port) current.exposes.push(port);
+      }
+    }
+  }
+  if (stages.length === 0 && errors.length === 0) {
+    errors.push({ line: 1, message: 'no FROM instruction: a Dockerfile must start its first stage with FROM' });
+  }
+  return { stages, globalArgs, errors };
+}
+
+/** The stage a build of `target` ends in (default: the last one). */
+export function findStage(model: DockerfileModel, target?: string): Stage | undefined {
+  if (!target) return model.stages[model.stages.length - 1];
+  return model.stages.find((s) => s.name === target.toLowerCase());
+}
+
+/** Resolves `--from` / `FROM` references to an earlier stage of the same Dockerfile. */
+export function stageRef(model: DockerfileModel, ref: string | undefined, before: number): Stage | undefined {
+  if (ref === undefined) return undefined;
+  if (/^\d+$/.test(ref)) {
+    const i = Number(ref);
+    return i < before ? model.stages[i] : undefined;
+  }
+  return model.stages.find((s) => s.index < before && s.name === ref.toLowerCase());
+}
+
+/** Every stage that BuildKit executes to build `target`, in Dockerfile order. */
+export function neededStages(model: DockerfileModel, target?: string): Stage[] {
+  const end = findStage(model, target);
+  if (!end) return [];
+  const needed = new Set<number>();
+  const visit = (stage: Stage): void => {
+    if (needed.has(stage.index)) return;
+    needed.add(stage.index);
+    const parent = stage.image ? stageRef(model, stage.image, stage.index) : undefined;
+    if (parent) visit(parent);
+    for (const read of stage.reads) {
+      const dep = stageRef(model, read.from, stage.index);
+      if (dep) visit(dep);
+    }
+  };
+  visit(end);
+  return model.stages.filter((s) => needed.has(s.index));
+}
+
+/** Formats problems as `file:line: message` lines. */
+export function formatProblems(file: string, problems: DockerfileProblem[]): string {
+  return problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n');
+}

@@ -1,0 +1,161 @@
+// The engine adapter: every call to the Docker CLI goes through here, as an argv array
+// (execa, no shell). Detection runs once per process and turns whatever is missing into
+// one message that says what is missing and how to fix it.
+import execa from 'execa';
+
+export interface CommandResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  /** The CLI itself could not be started (ENOENT). */
+  notFound?: boolean;
+}
+
+export type Runner = (args: string[]) => Promise<CommandResult>;
+
+export const dockerRunner: Runner = async (args) => {
+  try {
+    const r = await execa('docker', args, { reject: false, timeout: 30_000 });
+    return { ok: r.exitCode === 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { ok: false, stdout: '', stderr: err.message, notFound: err.code === 'ENOENT' };
+  }
+};
+
+export interface EngineProbe {
+  version: CommandResult;
+  info?: CommandResult;
+  buildx?: CommandResult;
+  inspect?: CommandResult;
+}
+
+export interface EngineInfo {
+  serverVersion: string;
+  buildxVersion: string;
+  builder: string;
+  driver: string;
+  /** The containerd image store: the `docker` driver then supports every cache exporter and multi-platform images. */
+  containerdStore: boolean;
+}
+
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+const INSTALL = 'Install Docker Engine >= 23 with the buildx plugin (https://docs.docker.com/engine/install/)';
+
+/** Turns the probe's answers into engine facts, or one clear error. Pure. */
+export function interpretProbe(probe: EngineProbe, builder?: string): EngineInfo {
+  if (probe.version.notFound) throw new EngineError(`The docker CLI was not found on PATH. ${INSTALL}.`);
+  if (!probe.info?.ok) {
+    const why = (probe.info?.stderr || probe.version.stderr || '').trim().split('\n').pop() ?? '';
+    throw new EngineError(
+      `No Docker engine answers${why ? ` (${why})` : ''}. Start the daemon (e.g. \`sudo systemctl start docker\`, or Docker Desktop), ` +
+        `or point DOCKER_HOST / \`docker context use\` at a running engine.`,
+    );
+  }
+  if (!probe.buildx?.ok) {
+    throw new EngineError(
+      `docker buildx is not available (${(probe.buildx?.stderr ?? '').trim() || 'unknown command'}). ` +
+        `Install the buildx plugin (Debian/Ubuntu: \`apt-get install docker-buildx\`, or docker-buildx-plugin from Docker's repository).`,
+    );
+  }
+  if (!probe.inspect?.ok) {
+    throw new EngineError(
+      `The buildx builder ${builder ? `"${builder}" ` : ''}cannot be used: ${(probe.inspect?.stderr ?? '').trim()}. ` +
+        `List builders with \`docker buildx ls\`; create one with \`docker buildx create --use\`.`,
+    );
+  }
+  let info: { ServerVersion?: string; DriverStatus?: Array<[string, string]> } = {};
+  try {
+    info = JSON.parse(probe.info.stdout) as typeof info;
+  } catch {
+    // an old CLI without JSON formatting: versions stay unknown
+  }
+  const field = (name: string): string => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(probe.inspect?.stdout ?? '')?.[1]?.trim() ?? '';
+  return {
+    serverVersion: info.ServerVersion ?? 'unknown',
+    buildxVersion: /v?\d+\.\d+\.\d+\S*/.exec(probe.buildx.stdout)?.[0] ?? probe.buildx.stdout.trim(),
+    builder: field('Name') || builder || 'default',
+    driver: field('Driver') || 'docker',
+    containerdStore: (info.DriverStatus ?? []).some(([k, v]) => k === 'driver-type' && v.includes('containerd.snapshotter')),
+  };
+}
+
+export interface FeatureNeeds {
+  cacheTo?: string[];
+  cacheFrom?: string[];
+  platforms?: string[];
+  load?: boolean;
+  push?: boolean;
+}
+
+function cacheType(spec: string): string {
+  return /(?:^|,)type=([^,]+)/.exec(spec)?.[1] ?? (spec.includes('=') ? 'registry' : 'registry');
+}
+
+/** Problems with what the builder's driver can do for this request. Pure. */
+export function featureProblems(engine: EngineInfo, needs: FeatureNeeds): string[] {
+  const problems: string[] = [];
+  const classic = engine.driver === 'docker' && !engine.containerdStore;
+  const fix =
+    'Use a docker-container builder (`docker buildx create --use --driver docker-container`) or enable the containerd image store ' +
+    '(`"features": {"containerd-snapshotter": true}` in /etc/docker/daemon.json).';
+  if (classic) {
+    for (const c of needs.cacheTo ?? []) {
+      const t = cacheType(c);
+      if (t !== 'inline') problems.push(`The builder "${engine.builder}" (driver docker, classic image store) cannot export a cache of type=${t}. ${fix}`);
+    }
+    if ((needs.platforms?.length ?? 0) > 1) problems.push(`The builder "${engine.builder}" (driver docker, classic image store) cannot build multi-platform images (${needs.platforms?.join(', ')}). ${fix}`);
+  }
+  if (needs.load && (needs.platforms?.length ?? 0) > 1 && engine.driver !== 'docker') {
+    problems.push(`A multi-platform image (${needs.platforms?.join(', ')}) cannot be loaded into the local image store by driver ${engine.driver}; set push: true (or load: false).`);
+  }
+  return problems;
+}
+
+const detected = new Map<string, Promise<EngineInfo>>();
+
+/** Detects the engine once per process (per builder). */
+export function detectEngine(builder?: string, run: Runner = dockerRunner): Promise<EngineInfo> {
+  const key = builder ?? '';
+  let pending = detected.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const probe: EngineProbe = { version: await run(['version', '--format', '{{.Client.Version}}']) };
+      if (!probe.version.notFound) probe.info = await run(['info', '--format', '{{json .}}']);
+      if (probe.info?.ok) probe.buildx = await run(['buildx', 'version']);
+      if (probe.buildx?.ok) probe.inspect = await run(['buildx', 'inspect', ...(builder ? [builder] : [])]);
+      return interpretProbe(probe, builder);
+    })();
+    detected.set(key, pending);
+    pending.catch(() => detected.delete(key));
+  }
+  return pending;
+}
+
+export interface ImageInspect {
+  Id: string;
+  RepoTags?: string[];
+  RepoDigests?: string[];
+  Created: string;
+  Size: number;
+  Architecture?: string;
+  Os?: string;
+  Variant?: string;
+  RootFS?: { Layers?: string[] };
+  Config?: { Labels?: Record<string, string> | null; ExposedPorts?: Record<string, unknown> | null };
+}
+
+export async function inspectImage(ref: string, run: Runner = dockerRunner): Promise<ImageInspect | undefined> {
+  const r = await run(['image', 'inspect', ref]);
+  if (!r.ok) return undefined;
+  const list = JSON.parse(r.stdout) as ImageInspect[];
+  return list[0];
+}
+
+export async function tagImage(source: string, target: string, run: Runner = dockerRunner): Promise<void> {
+  const r = await run(['tag', source, target]);
+  if (!r.ok) throw new EngineError(`docker tag ${source} ${target} failed: ${r.stderr.trim()}`);
+}

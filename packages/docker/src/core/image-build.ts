@@ -1,0 +1,102 @@
+// One image build from start to record: validate the Dockerfile (file and line on
+// error, before Docker runs), check the engine can do what is asked, run buildx, then
+// inspect the result into an ImageRecord. Shared by the build and run executors.
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { runBuildx, type BuildHooks } from './build';
+import type { BuildRequest } from './buildx-args';
+import { findStage, formatProblems, parseDockerfile } from './dockerfile';
+import { detectEngine, featureProblems, inspectImage, type EngineInfo } from './engine';
+import type { ImageRecord } from './image-record';
+import { contentTag } from './naming';
+
+export const HASH_LABEL = 'dev.nx.task-hash';
+
+export class BuildFailure extends Error {
+  override name = 'BuildFailure';
+}
+
+export interface ImageBuildInput extends Omit<BuildRequest, 'tags' | 'metadataFile'> {
+  /** `registry/repository`, no tag. */
+  repository: string;
+  /** Extra tags (already expanded), without repository. */
+  extraTags: string[];
+  nxHash: string;
+  /** Workspace root: paths in the record are relative to it. */
+  workspaceRoot: string;
+}
+
+export function checkDockerfile(dockerfilePath: string, workspaceRoot: string, buildArgs: Record<string, string> = {}, target?: string): void {
+  const display = relative(workspaceRoot, dockerfilePath) || dockerfilePath;
+  if (!existsSync(dockerfilePath)) throw new BuildFailure(`${display}: no such Dockerfile. Check the "file" option of the target.`);
+  const model = parseDockerfile(readFileSync(dockerfilePath, 'utf8'), { buildArgs });
+  if (model.errors.length) {
+    throw new BuildFailure(`${formatProblems(display, model.errors)}\nFix the Dockerfile at the line shown; nothing was built.`);
+  }
+  if (target && !findStage(model, target)) {
+    const names = model.stages.map((s) => s.name).filter(Boolean);
+    throw new BuildFailure(`${display}: there is no stage "${target}" (stages: ${names.join(', ') || 'none named'}). Set "target" to one of them.`);
+  }
+}
+
+export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {}): Promise<{ record: ImageRecord; engine: EngineInfo }> {
+  checkDockerfile(input.dockerfile, input.workspaceRoot, input.buildArgs, input.target);
+  const engine = await detectEngine(input.builder);
+  const problems = featureProblems(engine, {
+    cacheTo: input.cacheTo,
+    cacheFrom: input.cacheFrom,
+    platforms: input.platforms,
+    load: input.load ?? !input.push,
+    push: input.push,
+  });
+  if (problems.length) throw new BuildFailure(problems.join('\n'));
+
+  const primary = `${input.repository}:${contentTag(input.nxHash)}`;
+  const references = [primary, ...input.extraTags.map((t) => `${input.repository}:${t}`)];
+  const result = await runBuildx(
+    { ...input, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } },
+    hooks,
+  );
+  if (!result.ok) {
+    const why = result.interrupted ? 'the build was interrupted' : result.stats.errors.join('\n') || result.errorOutput || `buildx exited with ${result.exitCode}`;
+    throw new BuildFailure(`docker buildx build failed for ${relative(input.workspaceRoot, input.dockerfile)}: ${why}`);
+  }
+
+  const local = input.load ?? !input.push;
+  const inspected = local ? await inspectImage(primary) : undefined;
+  const digest = typeof result.metadata['containerimage.digest'] === 'string' ? (result.metadata['containerimage.digest'] as string) : undefined;
+  const platform = inspected ? [inspected.Os, inspected.Architecture, inspected.Variant].filter(Boolean).join('/') : undefined;
+  const record: ImageRecord = {
+    references,
+    contentTag: primary,
+    imageId: inspected?.Id ?? (result.metadata['containerimage.config.digest'] as string | undefined) ?? '',
+    digest: input.push ? digest : undefined,
+    platforms: input.platforms?.length ? input.platforms : platform ? [platform] : [],
+    size: inspected?.Size ?? 0,
+    layers: inspected?.RootFS?.Layers?.length ?? 0,
+    created: inspected?.Created ?? new Date().toISOString(),
+    nxHash: input.nxHash,
+    dockerfile: relative(input.workspaceRoot, input.dockerfile),
+    context: relative(input.workspaceRoot, input.context) || '.',
+    target: input.target,
+    buildArgs: Object.keys(input.buildArgs ?? {}),
+    builder: `${engine.builder} (${engine.driver})`,
+    durationMs: result.durationMs,
+    steps: { cached: result.stats.cached, executed: result.stats.executed, total: result.stats.steps.length },
+    pushed: Boolean(input.push),
+  };
+  return { record, engine };
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+export function summaryLine(record: ImageRecord): string {
+  return (
+    `✔ ${record.contentTag} · ${formatSize(record.size)} · ${(record.durationMs / 1000).toFixed(1)}s · ` +
+    `steps ${record.steps.cached}/${record.steps.total} cached${record.digest ? ` · ${record.digest}` : ''}`
+  );
+}

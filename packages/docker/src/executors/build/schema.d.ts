@@ -1,0 +1,22 @@
+export interface BuildExecutorSchema {
+  file: string;
+  context: string;
+  image: string;
+  outputPath: string;
+  target?: string;
+  tags?: string[];
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  secrets?: string[];
+  buildContexts?: Record<string, string>;
+  platforms?: string[];
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  network?: string;
+  pull?: boolean;
+  noCache?: boolean;
+  load?: boolean;
+  push?: boolean;
+  builder?: string;
+  progress?: 'plain' | 'rawjson' | 'quiet';
+}

@@ -1,0 +1,58 @@
+// Plugin options (nx.json `plugins[].options`), and their per-project overrides from the
+// `docker-build` target options in a project's project.json.
+
+export interface DockerPluginOptions {
+  /** Name of the inferred build target (default `docker-build`); extra Dockerfiles get `<name>-<dockerfile>`. */
+  buildTargetName?: string;
+  /** Name of the inferred run target (default `docker-run`). */
+  runTargetName?: string;
+  /** Registry host (and namespace) prefixed to every image, e.g. `ghcr.io/acme`. */
+  registry?: string;
+  /** Repository template, default `{projectName}`. Variables: `{projectName}`, `{projectRoot}`, `{dockerfileName}`. */
+  repository?: string;
+  /** Tags beside the content tag, default `["latest"]`. */
+  tags?: string[];
+  buildArgs?: Record<string, string>;
+  platforms?: string[];
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  /** Build context, relative to the workspace root; `{projectRoot}` (default) or `.` for the workspace root. */
+  context?: string;
+  /** Stage to build (default: the last one). */
+  target?: string;
+  builder?: string;
+}
+
+export interface NormalizedOptions extends DockerPluginOptions {
+  buildTargetName: string;
+  runTargetName: string;
+  repository: string;
+  tags: string[];
+  context: string;
+}
+
+export function normalizeOptions(options: DockerPluginOptions | undefined): NormalizedOptions {
+  return {
+    ...options,
+    buildTargetName: options?.buildTargetName ?? 'docker-build',
+    runTargetName: options?.runTargetName ?? 'docker-run',
+    repository: options?.repository ?? '{projectName}',
+    tags: options?.tags ?? ['latest'],
+    context: options?.context ?? '{projectRoot}',
+  };
+}
+
+/** Options a project's project.json sets on its docker-build target win over the plugin's. */
+export function withProjectOverrides(options: NormalizedOptions, targetOptions: Record<string, unknown> | undefined): NormalizedOptions {
+  if (!targetOptions) return options;
+  const pick = <K extends keyof NormalizedOptions>(key: K, from: string = key): NormalizedOptions[K] =>
+    (targetOptions[from] as NormalizedOptions[K] | undefined) ?? options[key];
+  return {
+    ...options,
+    context: pick('context'),
+    target: pick('target'),
+    buildArgs: { ...options.buildArgs, ...(targetOptions.buildArgs as Record<string, string> | undefined) },
+    platforms: pick('platforms'),
+    tags: pick('tags'),
+  };
+}

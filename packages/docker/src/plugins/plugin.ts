@@ -1,0 +1,217 @@
+// Inference: every project root holding a Dockerfile gets docker-build / docker-run
+// targets whose inputs are exactly what the Dockerfile can read. The Docker knowledge
+// lives in ../core; this file only shapes it into Nx target configuration.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, posix } from 'node:path';
+import {
+  createNodesFromFiles,
+  logger,
+  type CreateNodesContextV2,
+  type CreateNodesResult,
+  type CreateNodesV2,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { buildReads } from '../core/context';
+import { findStage, formatProblems, parseDockerfile } from '../core/dockerfile';
+import { findIgnoreFile, readIgnore } from '../core/dockerignore';
+import { envReferences } from '../core/env-args';
+import { imageRepository } from '../core/naming';
+import { InferenceCache } from './inference-cache';
+import { normalizeOptions, withProjectOverrides, type DockerPluginOptions, type NormalizedOptions } from './options';
+
+export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
+const PLUGIN_VERSION = '2';
+
+/** `Dockerfile` -> '' (the main one); `Dockerfile.worker` / `worker.Dockerfile` -> `worker`; `Containerfile` -> `containerfile`. */
+export function dockerfileName(file: string): string | undefined {
+  const name = basename(file);
+  if (name === 'Dockerfile') return '';
+  if (name.endsWith('.dockerignore')) return undefined;
+  if (name === 'Containerfile') return 'containerfile';
+  const m = /^Dockerfile\.(.+)$/.exec(name) ?? /^(.+)\.Dockerfile$/.exec(name);
+  return m ? m[1].toLowerCase().replace(/[^a-z0-9-]+/g, '-') : undefined;
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** `{workspaceRoot}`-relative path as an Nx input token, preferring `{projectRoot}`. */
+function token(workspacePath: string, projectRoot: string): string {
+  const p = posix.normalize(workspacePath);
+  if (projectRoot === '.' || projectRoot === '') return `{projectRoot}/${p}`;
+  if (p === projectRoot) return '{projectRoot}';
+  if (p.startsWith(`${projectRoot}/`)) return `{projectRoot}/${p.slice(projectRoot.length + 1)}`;
+  return `{workspaceRoot}/${p}`;
+}
+
+function join2(dir: string, rel: string): string {
+  return dir === '.' || dir === '' ? rel : `${dir}/${rel}`;
+}
+
+interface Inferred {
+  targets: Record<string, TargetConfiguration>;
+  groups: string[];
+  warning?: string;
+}
+
+export function inferTargets(dockerfile: string, projectRoot: string, options: NormalizedOptions, workspaceRoot: string): Inferred {
+  const suffix = dockerfileName(dockerfile) as string;
+  const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
+  const runName = suffix ? `${options.runTargetName}-${suffix}` : options.runTargetName;
+  const projectJson = readJson(join(workspaceRoot, projectRoot, 'project.json'));
+  const packageJson = readJson(join(workspaceRoot, projectRoot, 'package.json'));
+  const targetsJson = projectJson?.targets as Record<string, { options?: Record<string, unknown> }> | undefined;
+  const opts = withProjectOverrides(options, targetsJson?.[buildName]?.options);
+  const projectName = String(projectJson?.name ?? packageJson?.name ?? basename(projectRoot));
+
+  const context = posix.normalize(opts.context.replace('{projectRoot}', projectRoot).replace('{workspaceRoot}', '.'));
+  const absContext = join(workspaceRoot, context);
+  const absDockerfile = join(workspaceRoot, dockerfile);
+  const model = parseDockerfile(readText(absDockerfile), { buildArgs: opts.buildArgs });
+  const ignoreFile = findIgnoreFile(absDockerfile, absContext);
+  const ignore = readIgnore(ignoreFile);
+  const namedContexts = Object.keys((targetsJson?.[buildName]?.options?.buildContexts as Record<string, string> | undefined) ?? {});
+  const reads = buildReads(model, ignore, { target: opts.target, namedContexts });
+  const problems = [...model.errors];
+  if (opts.target && model.stages.length && !findStage(model, opts.target)) problems.push({ line: 1, message: `no stage named "${opts.target}"` });
+
+  const inputs: TargetConfiguration['inputs'] = [
+    token(dockerfile, projectRoot),
+    // Both places BuildKit looks for the ignore file: creating one changes what is sent.
+    token(`${dockerfile}.dockerignore`, projectRoot),
+    token(join2(context, '.dockerignore'), projectRoot),
+    ...reads.context.include.map((g) => token(join2(context, g), projectRoot)),
+    ...reads.context.exclude.map((g) => `!${token(join2(context, g), projectRoot)}`),
+    ...Object.entries(reads.named).flatMap(([name, globs]) => {
+      const dir = String((targetsJson?.[buildName]?.options?.buildContexts as Record<string, string>)[name]);
+      return /^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? [] : globs.map((g) => token(join2(posix.normalize(dir), g), projectRoot));
+    }),
+    ...[...new Set(Object.values(opts.buildArgs ?? {}).flatMap(envReferences))].map((env) => ({ env })),
+    // What a `build` target produced (even when restored from cache) and upstream image records.
+    { dependentTasksOutputFiles: '**/*' },
+  ];
+
+  // Extra Dockerfiles get sibling directories: nested ones would be wiped when the main output is restored.
+  const outputPath = suffix ? `dist/docker/${projectRoot}@${suffix}` : `dist/docker/${projectRoot}`;
+  const image = imageRepository({ projectName, projectRoot, dockerfileName: suffix }, opts.repository, opts.registry);
+  const stage = findStage(model, opts.target);
+  const ports = [...new Set(stage?.exposes ?? [])].map((p) => {
+    const port = p.split('/')[0];
+    return `${port}:${p}`;
+  });
+  const buildOptions: Record<string, unknown> = {
+    file: dockerfile,
+    context,
+    image,
+    outputPath,
+    tags: opts.tags,
+  };
+  for (const key of ['target', 'buildArgs', 'platforms', 'cacheFrom', 'cacheTo', 'builder'] as const) {
+    const v = opts[key];
+    if (v !== undefined && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) buildOptions[key] = v;
+  }
+
+  const why = reads.context.wholeContext ? ` Inputs: the whole context minus .dockerignore (${reads.context.reasons.join('; ')}).` : '';
+  const targets: Record<string, TargetConfiguration> = {
+    [buildName]: {
+      executor: '@org/docker:build',
+      cache: true,
+      dependsOn: ['build', `^${options.buildTargetName}`],
+      inputs,
+      outputs: [suffix ? `{workspaceRoot}/${outputPath}` : '{workspaceRoot}/dist/docker/{projectRoot}'],
+      options: buildOptions,
+      metadata: {
+        technologies: ['docker'],
+        description: `Build the ${image} image from ${basename(dockerfile)}${opts.target ? ` (stage ${opts.target})` : ''} with BuildKit.${why}`,
+        help: {
+          command: 'docker buildx build --help',
+          example: { options: { target: 'production', buildArgs: { VERSION: '$VERSION' }, push: true } },
+        },
+      },
+    },
+    [runName]: {
+      executor: '@org/docker:run',
+      continuous: true,
+      dependsOn: [buildName],
+      options: { buildTarget: buildName, ports },
+      metadata: {
+        technologies: ['docker'],
+        description: `Run the ${image} image built by ${buildName}; brings it back first if the engine lacks it.`,
+        help: { command: 'docker run --help', example: { options: { detach: true, ports: ['8080:8000'] } } },
+      },
+    },
+  };
+  const warning = problems.length
+    ? `${formatProblems(dockerfile, problems)}\n${buildName} of ${projectName} will fail until this is fixed.`
+    : undefined;
+  return { targets, groups: [buildName, runName], warning };
+}
+
+function hashOf(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+async function createNodesForDockerfile(
+  file: string,
+  options: NormalizedOptions,
+  context: CreateNodesContextV2,
+  cache: InferenceCache<Inferred>,
+): Promise<CreateNodesResult> {
+  const suffix = dockerfileName(file);
+  if (suffix === undefined) return {};
+  const projectRoot = dirname(file);
+  const root = context.workspaceRoot;
+  if (!existsSync(join(root, projectRoot, 'project.json')) && !existsSync(join(root, projectRoot, 'package.json'))) return {};
+
+  const key = hashOf([
+    PLUGIN_VERSION,
+    file,
+    options,
+    readText(join(root, file)),
+    readText(join(root, `${file}.dockerignore`)),
+    readText(join(root, projectRoot, '.dockerignore')),
+    readText(join(root, projectRoot, 'project.json')),
+    options.context === '{projectRoot}' ? '' : readText(join(root, options.context.replace('{workspaceRoot}', '.'), '.dockerignore')),
+  ]);
+  let inferred = cache.get(key);
+  if (!inferred) {
+    inferred = inferTargets(file, projectRoot, options, root);
+    cache.set(key, inferred);
+  }
+  if (inferred.warning) logger.warn(inferred.warning);
+  return {
+    projects: {
+      [projectRoot]: {
+        targets: inferred.targets,
+        metadata: { targetGroups: { Docker: inferred.groups } },
+      },
+    },
+  };
+}
+
+const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files, rawOptions, context) => {
+  const options = normalizeOptions(rawOptions);
+  const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
+  try {
+    return await createNodesFromFiles((file, _o, ctx) => createNodesForDockerfile(file, options, ctx, cache), files, options, context);
+  } finally {
+    cache.save();
+  }
+};
+
+export const createNodes: CreateNodesV2<DockerPluginOptions> = [DOCKERFILE_GLOB, createNodesFunction];
+export const createNodesV2 = createNodes;
