@@ -1,0 +1,71 @@
+import { EngineError, featureProblems, interpretProbe, type EngineInfo, type EngineProbe } from './engine';
+
+const ok = (stdout = '') => ({ ok: true, stdout, stderr: '' });
+const fail = (stderr: string) => ({ ok: false, stdout: '', stderr });
+const INSPECT = 'Name:          default\nDriver:        docker\nLast Activity: x\n\nNodes:\nName: default\n';
+const INFO = JSON.stringify({ ServerVersion: '26.1.5', DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] });
+
+function message(probe: EngineProbe): string {
+  try {
+    interpretProbe(probe);
+  } catch (e) {
+    expect(e).toBeInstanceOf(EngineError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an EngineError');
+}
+
+describe('engine detection', () => {
+  it('reads versions, builder, driver and the containerd store', () => {
+    expect(interpretProbe({ version: ok('28.2.2'), info: ok(INFO), buildx: ok('github.com/docker/buildx 0.13.1+ds1 abc'), inspect: ok(INSPECT) })).toEqual({
+      serverVersion: '26.1.5',
+      buildxVersion: '0.13.1+ds1',
+      builder: 'default',
+      driver: 'docker',
+      containerdStore: true,
+    });
+  });
+
+  it('says the CLI is missing and how to install it', () => {
+    expect(message({ version: { ok: false, stdout: '', stderr: 'spawn docker ENOENT', notFound: true } })).toMatch(/docker CLI was not found on PATH.*Install Docker Engine >= 23 with the buildx plugin/);
+  });
+
+  it('says no engine answers, with the reason and how to start one', () => {
+    const m = message({ version: ok('28.2.2'), info: fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?') });
+    expect(m).toMatch(/^No Docker engine answers \(Cannot connect to the Docker daemon/);
+    expect(m).toMatch(/Start the daemon/);
+    expect(m).toMatch(/DOCKER_HOST/);
+  });
+
+  it('says buildx is missing and how to install it', () => {
+    const m = message({ version: ok('26.1.5'), info: ok(INFO), buildx: fail("docker: 'buildx' is not a docker command.") });
+    expect(m).toMatch(/docker buildx is not available \(docker: 'buildx' is not a docker command.\)/);
+    expect(m).toMatch(/apt-get install docker-buildx/);
+  });
+
+  it('says a named builder cannot be used', () => {
+    expect(() => interpretProbe({ version: ok('1'), info: ok(INFO), buildx: ok('v0.13.1'), inspect: fail('no builder "ci" found') }, 'ci')).toThrow(
+      /builder "ci" cannot be used: no builder "ci" found.*docker buildx create --use/,
+    );
+  });
+});
+
+describe('driver features', () => {
+  const classic: EngineInfo = { serverVersion: '24', buildxVersion: '0.12', builder: 'default', driver: 'docker', containerdStore: false };
+
+  it('the classic docker driver cannot export a registry cache or build several platforms', () => {
+    const problems = featureProblems(classic, { cacheTo: ['type=registry,ref=r/a:cache,mode=max', 'type=inline'], platforms: ['linux/amd64', 'linux/arm64'] });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/cannot export a cache of type=registry.*docker buildx create --use --driver docker-container/);
+    expect(problems[1]).toMatch(/cannot build multi-platform images \(linux\/amd64, linux\/arm64\)/);
+  });
+
+  it('the containerd store and docker-container builders can', () => {
+    expect(featureProblems({ ...classic, containerdStore: true }, { cacheTo: ['type=registry,ref=r/a:cache'], platforms: ['linux/amd64', 'linux/arm64'] })).toEqual([]);
+    expect(featureProblems({ ...classic, driver: 'docker-container' }, { cacheTo: ['type=local,dest=/tmp/c'] })).toEqual([]);
+  });
+
+  it('a multi-platform image cannot be loaded by a container builder', () => {
+    expect(featureProblems({ ...classic, driver: 'docker-container' }, { load: true, platforms: ['linux/amd64', 'linux/arm64'] })[0]).toMatch(/cannot be loaded.*set push: true/);
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { dockerfileName, inferTargets } from './plugin';
+import { normalizeOptions } from './options';
+
+describe('inference', () => {
+  let root: string;
+  const write = (file: string, content: string) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), content);
+  };
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'org-docker-infer-'));
+    write('apps/api/project.json', JSON.stringify({ name: 'api' }));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('names targets after the Dockerfile', () => {
+    expect(['Dockerfile', 'Dockerfile.worker', 'gpu.Dockerfile', 'Containerfile', 'Dockerfile.dockerignore'].map(dockerfileName)).toEqual(['', 'worker', 'gpu', 'containerfile', undefined]);
+  });
+
+  it('gives a cached build target whose inputs are what the Dockerfile reads', () => {
+    write('apps/api/Dockerfile', 'ARG PY=python:3.12-slim\nFROM ${PY}\nCOPY requirements.txt ./\nCOPY src/ ./src/\nARG VERSION\nEXPOSE 8000\n');
+    write('apps/api/.dockerignore', '**/__pycache__\n');
+    const { targets, groups, warning } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({ registry: '127.0.0.1:5000', buildArgs: { VERSION: '${APP_VERSION}' } }), root);
+    expect(warning).toBeUndefined();
+    expect(groups).toEqual(['docker-build', 'docker-run']);
+    const build = targets['docker-build'];
+    expect(build).toMatchObject({
+      executor: '@org/docker:build',
+      cache: true,
+      dependsOn: ['build', '^docker-build'],
+      outputs: ['{workspaceRoot}/dist/docker/{projectRoot}'],
+      options: { file: 'apps/api/Dockerfile', context: 'apps/api', image: '127.0.0.1:5000/api', outputPath: 'dist/docker/apps/api', buildArgs: { VERSION: '${APP_VERSION}' } },
+      metadata: { technologies: ['docker'] },
+    });
+    expect(build.inputs).toEqual([
+      '{projectRoot}/Dockerfile',
+      '{projectRoot}/Dockerfile.dockerignore',
+      '{projectRoot}/.dockerignore',
+      '{projectRoot}/requirements.txt',
+      '{projectRoot}/requirements.txt/**/*',
+      '{projectRoot}/src',
+      '{projectRoot}/src/**/*',
+      '!{projectRoot}/**/__pycache__',
+      '!{projectRoot}/**/__pycache__/**/*',
+      { env: 'APP_VERSION' },
+      { dependentTasksOutputFiles: '**/*' },
+    ]);
+    expect(targets['docker-run']).toMatchObject({ executor: '@org/docker:run', continuous: true, dependsOn: ['docker-build'], options: { ports: ['8000:8000'] } });
+  });
+
+  it('extra Dockerfiles get their own targets, image and output directory', () => {
+    write('apps/api/Dockerfile.worker', 'FROM python:3.12-slim\nCOPY worker.py /\n');
+    const { targets } = inferTargets('apps/api/Dockerfile.worker', 'apps/api', normalizeOptions({}), root);
+    expect(Object.keys(targets)).toEqual(['docker-build-worker', 'docker-run-worker']);
+    expect(targets['docker-build-worker'].outputs).toEqual(['{workspaceRoot}/dist/docker/apps/api@worker']);
+    expect(targets['docker-build-worker'].options).toMatchObject({ image: 'api-worker', outputPath: 'dist/docker/apps/api@worker' });
+  });
+
+  it('a project.json override of the context and stage changes the inputs', () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim AS test\nCOPY tests/ /t/\nFROM python:3.12-slim AS production\nCOPY libs/common/ /lib/\nCOPY apps/api/src/ /src/\n');
+    write('apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'docker-build': { options: { context: '.', target: 'production' } } } }));
+    const { targets } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
+    expect(targets['docker-build'].inputs).toEqual(
+      expect.arrayContaining(['{workspaceRoot}/libs/common/**/*', '{projectRoot}/src/**/*', '{workspaceRoot}/.dockerignore']),
+    );
+    expect(JSON.stringify(targets['docker-build'].inputs)).not.toContain('tests');
+  });
+
+  it('a broken Dockerfile still gets its targets, with a warning naming file and line', () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY . .\nFORM oops\n');
+    const { targets, warning } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
+    expect(warning).toMatch(/^apps\/api\/Dockerfile:3: Unknown instruction: FORM\ndocker-build of api will fail until this is fixed\.$/);
+    expect(targets['docker-build'].inputs).toContain('{projectRoot}/**/*');
+  });
+});
