@@ -19,8 +19,7 @@ const config: Config = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/e2e/**/*.e2e.ts'],
-      // Real image builds on two cores: generous, but bounded.
-      testTimeout: 15 * 60 * 1000,
+      setupFilesAfterEnv: ['<rootDir>/e2e/setup.ts'],
     },
   ],
 };

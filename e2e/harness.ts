@@ -1,0 +1,194 @@
+// E2E harness: temporary Nx workspaces that load @org/docker from this repository, run
+// real Nx against the real Docker engine, and read real results (run.json, the engine).
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import execa from 'execa';
+
+export const REPO = resolve(__dirname, '..');
+const NX_BIN = join(REPO, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+
+/** Fails (never skips) when no engine answers: e2e tests are worthless without one. */
+export async function requireEngine(): Promise<void> {
+  const r = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false });
+  if (r.exitCode !== 0) {
+    throw new Error(`No Docker engine answers (${r.stderr.trim()}). Start one with ../shared/tools/docker-engine.sh.`);
+  }
+}
+
+export interface NxResult {
+  exitCode: number;
+  output: string;
+}
+
+export interface TaskRun {
+  taskId: string;
+  hash: string;
+  cacheStatus: 'local-cache-hit' | 'remote-cache-hit' | 'cache-miss';
+  status: number;
+}
+
+export class Workspace {
+  readonly prefix: string;
+  private readonly shimDir: string;
+  readonly shimLog: string;
+
+  private constructor(readonly root: string) {
+    this.prefix = `e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.shimDir = join(root, '.shim');
+    this.shimLog = join(root, '.shim', 'docker-calls.log');
+  }
+
+  /** Copies a fixture into a temp dir, wires it to this repo's Nx and plugin, commits it. */
+  static async create(fixture: string, pluginOptions: Record<string, unknown> = {}): Promise<Workspace> {
+    const root = mkdtempSync(join(tmpdir(), `org-docker-${fixture}-`));
+    const ws = new Workspace(root);
+    cpSync(join(REPO, 'e2e', 'fixtures', fixture), root, { recursive: true });
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+    ws.write(
+      'nx.json',
+      JSON.stringify(
+        {
+          defaultBase: 'main',
+          plugins: [{ plugin: '@org/docker', options: { repository: `${ws.prefix}/{projectName}`, ...pluginOptions } }],
+        },
+        null,
+        2,
+      ),
+    );
+    ws.write('.gitignore', 'node_modules\ndist\n.nx\n.shim\n');
+    // Nx only transpiles a TypeScript plugin in a workspace that has a root tsconfig.
+    ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: true } }));
+    ws.installDockerShim();
+    await ws.git('init', '-q', '-b', 'main');
+    await ws.git('add', '-A');
+    await ws.commit('fixture');
+    return ws;
+  }
+
+  write(file: string, content: string): void {
+    mkdirSync(dirname(join(this.root, file)), { recursive: true });
+    writeFileSync(join(this.root, file), content);
+  }
+
+  read(file: string): string {
+    return readFileSync(join(this.root, file), 'utf8');
+  }
+
+  exists(file: string): boolean {
+    return existsSync(join(this.root, file));
+  }
+
+  remove(file: string): void {
+    rmSync(join(this.root, file), { recursive: true, force: true });
+  }
+
+  async git(...args: string[]): Promise<string> {
+    const r = await execa('git', args, { cwd: this.root, env: { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' } });
+    return r.stdout.trim();
+  }
+
+  async commit(message: string): Promise<string> {
+    await this.git('add', '-A');
+    await this.git('commit', '-q', '--allow-empty', '-m', message);
+    return this.git('rev-parse', 'HEAD');
+  }
+
+  /** A `docker` first on PATH that records each call's argv, then runs the real CLI. */
+  private installDockerShim(): void {
+    const real = execa.sync('sh', ['-c', 'command -v docker']).stdout.trim();
+    mkdirSync(this.shimDir, { recursive: true });
+    const shim = join(this.shimDir, 'docker');
+    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> "${this.shimLog}"\nexec "${real}" "$@"\n`);
+    chmodSync(shim, 0o755);
+  }
+
+  dockerCalls(): string[] {
+    return existsSync(this.shimLog) ? readFileSync(this.shimLog, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  clearDockerCalls(): void {
+    rmSync(this.shimLog, { force: true });
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+      NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'),
+      NX_WORKSPACE_DATA_DIRECTORY: join(this.root, '.nx', 'workspace-data'),
+      FORCE_COLOR: '0',
+      PATH: `${this.shimDir}:${process.env.PATH ?? ''}`,
+      ...extra,
+    };
+  }
+
+  async nx(args: string[], extraEnv: Record<string, string> = {}): Promise<NxResult> {
+    const r = await execa(process.execPath, [NX_BIN, ...args, '--outputStyle=static'], {
+      cwd: this.root,
+      env: this.env(extraEnv),
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+    });
+    return { exitCode: r.exitCode ?? 1, output: r.all ?? '' };
+  }
+
+  /** The tasks of the last Nx run, by project, from Nx's own run.json. */
+  lastRun(): Record<string, TaskRun> {
+    const run = JSON.parse(this.read('.nx/cache/run.json')) as { tasks: Array<TaskRun & { projectName: string }> };
+    return Object.fromEntries(run.tasks.map((t) => [t.taskId, t]));
+  }
+
+  imageRecord(projectRoot: string): { contentTag: string; imageId: string; nxHash: string; references: string[] } {
+    return JSON.parse(this.read(`dist/docker/${projectRoot}/image.json`));
+  }
+
+  /** Image ids of every image this workspace built. */
+  async images(): Promise<string[]> {
+    const r = await execa('docker', ['image', 'ls', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']);
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith(`${this.prefix}/`))
+      .sort();
+  }
+
+  async dispose(): Promise<void> {
+    const r = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
+    const mine = r.stdout.split('\n').filter((l) => l.startsWith(`${this.prefix}/`));
+    if (mine.length) await execa('docker', ['image', 'rm', '-f', ...mine], { reject: false });
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Starts a container from an image with its port published on loopback; returns base URL and a stop function. */
+export async function startContainer(image: string, containerPort: number): Promise<{ url: string; name: string; stop: () => Promise<void> }> {
+  const name = `e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  await execa('docker', ['run', '-d', '--rm', '--name', name, '--publish', `127.0.0.1::${containerPort}`, image]);
+  const url = await publishedUrl(name, containerPort);
+  return { url, name, stop: async () => void (await execa('docker', ['rm', '-f', name], { reject: false })) };
+}
+
+export async function publishedUrl(container: string, containerPort: number): Promise<string> {
+  const port = await execa('docker', ['port', container, `${containerPort}/tcp`]);
+  const hostPort = port.stdout.split('\n')[0].split(':').pop();
+  return `http://127.0.0.1:${hostPort}`;
+}
+
+/** Polls a URL until it answers 200 (bounded), returning the JSON body. */
+export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return (await res.json()) as Record<string, unknown>;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not become healthy in ${timeoutMs} ms (last: ${last})`);
+}
