@@ -1,6 +1,6 @@
 // E2E harness: temporary Nx workspaces that load @org/docker from this repository, run
 // real Nx against the real Docker engine, and read real results (run.json, the engine).
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import execa from 'execa';
@@ -26,6 +26,8 @@ export interface TaskRun {
   hash: string;
   cacheStatus: 'local-cache-hit' | 'remote-cache-hit' | 'cache-miss';
   status: number;
+  startTime: string;
+  endTime: string;
 }
 
 export class Workspace {
@@ -44,6 +46,13 @@ export class Workspace {
     const root = mkdtempSync(join(tmpdir(), `org-docker-${fixture}-`));
     const ws = new Workspace(root);
     cpSync(join(REPO, 'e2e', 'fixtures', fixture), root, { recursive: true });
+    // Fixtures name this run's images through __PREFIX__, so runs never share image names.
+    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      const path = join(root, file);
+      if (!statSync(path).isFile()) continue;
+      const text = readFileSync(path, 'utf8');
+      if (text.includes('__PREFIX__')) writeFileSync(path, text.replaceAll('__PREFIX__', ws.prefix));
+    }
     symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
     ws.write(
       'nx.json',
@@ -137,7 +146,7 @@ export class Workspace {
 
   /** The tasks of the last Nx run, by project, from Nx's own run.json. */
   lastRun(): Record<string, TaskRun> {
-    const run = JSON.parse(this.read('.nx/cache/run.json')) as { tasks: Array<TaskRun & { projectName: string }> };
+    const run = JSON.parse(this.read('.nx/cache/run.json')) as { tasks: TaskRun[] };
     return Object.fromEntries(run.tasks.map((t) => [t.taskId, t]));
   }
 

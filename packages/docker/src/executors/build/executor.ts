@@ -4,6 +4,7 @@ import { buildImage, BuildFailure, summaryLine } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
 import { removeImageRecord, writeImageRecord } from '../../core/image-record';
 import { toBuildInput, type TaskFacts } from './build-input';
+import { upstreamHandOff } from './hand-off';
 import type { BuildExecutorSchema } from './schema';
 
 export function taskFacts(context: ExecutorContext): TaskFacts {
@@ -21,6 +22,9 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
   removeImageRecord(outputDir);
   try {
     const input = await toBuildInput(options, taskFacts(context));
+    const handOff = upstreamHandOff(input, context);
+    input.buildArgs = { ...input.buildArgs, ...handOff.buildArgs };
+    input.buildContexts = { ...handOff.buildContexts, ...input.buildContexts };
     const quiet = options.progress === 'quiet';
     const { record } = await buildImage(input, { raw: options.progress === 'rawjson', onLine: quiet ? () => undefined : undefined });
     writeImageRecord(outputDir, record);
