@@ -21,6 +21,8 @@ export interface DockerPluginOptions {
   /** Stage to build (default: the last one). */
   target?: string;
   builder?: string;
+  /** Most concurrent builds per engine across Nx's task processes; 0 (default) = no cap beyond --parallel. */
+  maxParallelBuilds?: number;
 }
 
 export interface NormalizedOptions extends DockerPluginOptions {

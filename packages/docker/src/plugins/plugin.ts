@@ -21,7 +21,7 @@ import { InferenceCache } from './inference-cache';
 import { normalizeOptions, withProjectOverrides, type DockerPluginOptions, type NormalizedOptions } from './options';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
-const PLUGIN_VERSION = '2';
+const PLUGIN_VERSION = '3';
 
 /** `Dockerfile` -> '' (the main one); `Dockerfile.worker` / `worker.Dockerfile` -> `worker`; `Containerfile` -> `containerfile`. */
 export function dockerfileName(file: string): string | undefined {
@@ -120,7 +120,7 @@ export function inferTargets(dockerfile: string, projectRoot: string, options: N
     outputPath,
     tags: opts.tags,
   };
-  for (const key of ['target', 'buildArgs', 'platforms', 'cacheFrom', 'cacheTo', 'builder'] as const) {
+  for (const key of ['target', 'buildArgs', 'platforms', 'cacheFrom', 'cacheTo', 'builder', 'maxParallelBuilds'] as const) {
     const v = opts[key];
     if (v !== undefined && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) buildOptions[key] = v;
   }

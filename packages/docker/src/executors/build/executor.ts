@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { resolve } from 'node:path';
 import { buildImage, BuildFailure, summaryLine } from '../../core/image-build';
+import { acquireBuildSlot } from '../../core/build-slots';
 import { EngineError } from '../../core/engine';
 import { removeImageRecord, writeImageRecord } from '../../core/image-record';
 import { toBuildInput, type TaskFacts } from './build-input';
@@ -26,7 +27,15 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     input.buildArgs = { ...input.buildArgs, ...handOff.buildArgs };
     input.buildContexts = { ...handOff.buildContexts, ...input.buildContexts };
     const quiet = options.progress === 'quiet';
-    const { record } = await buildImage(input, { raw: options.progress === 'rawjson', onLine: quiet ? () => undefined : undefined });
+    const release = await acquireBuildSlot(options.maxParallelBuilds ?? 0, {
+      onWait: () => console.log(`Waiting for a build slot (maxParallelBuilds: ${options.maxParallelBuilds})...`),
+    });
+    let record;
+    try {
+      ({ record } = await buildImage(input, { raw: options.progress === 'rawjson', onLine: quiet ? () => undefined : undefined }));
+    } finally {
+      release();
+    }
     writeImageRecord(outputDir, record);
     console.log(summaryLine(record));
     return { success: true };

@@ -19,4 +19,5 @@ export interface BuildExecutorSchema {
   push?: boolean;
   builder?: string;
   progress?: 'plain' | 'rawjson' | 'quiet';
+  maxParallelBuilds?: number;
 }

@@ -1,0 +1,38 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { acquireBuildSlot } from './build-slots';
+
+describe('build slots', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'slots-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets at most max builds run; the next one waits for a release', async () => {
+    const order: string[] = [];
+    const first = await acquireBuildSlot(1, { directory: dir, key: 'e', pollMs: 10 });
+    const second = acquireBuildSlot(1, { directory: dir, key: 'e', pollMs: 10, onWait: () => order.push('waiting') }).then((release) => {
+      order.push('second acquired');
+      return release;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    order.push('first releases');
+    first();
+    (await second)();
+    expect(order).toEqual(['waiting', 'first releases', 'second acquired']);
+    expect(readdirSync(join(dir, 'e'))).toEqual([]);
+  });
+
+  it('reclaims a slot whose owner process is gone', async () => {
+    mkdirSync(join(dir, 'e'), { recursive: true });
+    writeFileSync(join(dir, 'e', 'slot-0.lock'), '999999999');
+    const release = await acquireBuildSlot(1, { directory: dir, key: 'e', pollMs: 10 });
+    release();
+  });
+
+  it('no cap when max is 0', async () => {
+    const releases = await Promise.all([1, 2, 3].map(() => acquireBuildSlot(0, { directory: dir })));
+    releases.forEach((r) => r());
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

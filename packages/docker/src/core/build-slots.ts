@@ -1,0 +1,53 @@
+// A cap on concurrent builds per engine, across processes: Nx runs each task in its own
+// process, so the slots are lock files (created exclusively, holding the owner's pid).
+// A slot whose owner died is reclaimed.
+import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function tryTake(file: string): boolean {
+  try {
+    const fd = openSync(file, 'wx');
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch {
+    const owner = Number(readFileSync(file, { encoding: 'utf8', flag: 'r' }) || 0);
+    if (owner && !alive(owner)) rmSync(file, { force: true });
+    return false;
+  }
+}
+
+export interface SlotOptions {
+  /** One directory per engine (e.g. keyed by DOCKER_HOST). */
+  key?: string;
+  directory?: string;
+  pollMs?: number;
+  onWait?: () => void;
+}
+
+/** Waits for one of `max` build slots; returns its release function. `max` <= 0 means no cap. */
+export async function acquireBuildSlot(max: number, options: SlotOptions = {}): Promise<() => void> {
+  if (!max || max <= 0) return () => undefined;
+  const dir = join(options.directory ?? join(tmpdir(), 'org-docker-build-slots'), (options.key ?? process.env.DOCKER_HOST ?? 'default').replace(/[^A-Za-z0-9._-]+/g, '_'));
+  mkdirSync(dir, { recursive: true });
+  let waited = false;
+  for (;;) {
+    for (let i = 0; i < max; i++) {
+      const file = join(dir, `slot-${i}.lock`);
+      if (tryTake(file)) return () => rmSync(file, { force: true });
+    }
+    if (!waited) options.onWait?.();
+    waited = true;
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+  }
+}
