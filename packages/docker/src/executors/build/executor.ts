@@ -5,7 +5,7 @@ import { acquireBuildSlot } from '../../core/build-slots';
 import { EngineError } from '../../core/engine';
 import { removeImageRecord, writeImageRecord } from '../../core/image-record';
 import { toBuildInput, type TaskFacts } from './build-input';
-import { upstreamHandOff } from './hand-off';
+import { withUpstreamImages } from './hand-off';
 import type { BuildExecutorSchema } from './schema';
 
 export function taskFacts(context: ExecutorContext): TaskFacts {
@@ -22,10 +22,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
   // Outputs always describe the last run: a failed build must not leave an old record.
   removeImageRecord(outputDir);
   try {
-    const input = await toBuildInput(options, taskFacts(context));
-    const handOff = upstreamHandOff(input, context);
-    input.buildArgs = { ...input.buildArgs, ...handOff.buildArgs };
-    input.buildContexts = { ...handOff.buildContexts, ...input.buildContexts };
+    const input = withUpstreamImages(await toBuildInput(options, taskFacts(context)), context);
     const quiet = options.progress === 'quiet';
     const release = await acquireBuildSlot(options.maxParallelBuilds ?? 0, {
       onWait: () => console.log(`Waiting for a build slot (maxParallelBuilds: ${options.maxParallelBuilds})...`),

@@ -37,3 +37,9 @@ export function upstreamHandOff(input: ImageBuildInput, context: ExecutorContext
   for (const [name, ref] of Object.entries(result.buildContexts)) console.log(`Upstream image: ${name} -> ${ref}`);
   return result;
 }
+
+/** The build input with upstream images handed over; explicit build contexts win. */
+export function withUpstreamImages(input: ImageBuildInput, context: ExecutorContext): ImageBuildInput {
+  const h = upstreamHandOff(input, context);
+  return { ...input, buildArgs: { ...input.buildArgs, ...h.buildArgs }, buildContexts: { ...h.buildContexts, ...input.buildContexts } };
+}

@@ -6,6 +6,7 @@ import { EngineError, inspectImage, tagImage } from '../../core/engine';
 import { readImageRecord, type ImageRecord } from '../../core/image-record';
 import { sanitizeRepository, splitReference } from '../../core/naming';
 import { toBuildInput } from '../build/build-input';
+import { withUpstreamImages } from '../build/hand-off';
 import type { BuildExecutorSchema } from '../build/schema';
 import type { RunExecutorSchema } from './schema';
 
@@ -30,7 +31,8 @@ async function ensureLocal(record: ImageRecord, buildOptions: BuildExecutorSchem
     { ...buildOptions, push: false, load: true, platforms: undefined },
     { workspaceRoot: context.root, projectName, projectRoot: context.projectsConfigurations?.projects[projectName]?.root ?? '.', nxHash: record.nxHash },
   );
-  await buildImage(input);
+  // The same exact upstream images as the recorded build.
+  await buildImage(withUpstreamImages(input, context));
   return record.contentTag;
 }
 
