@@ -94,7 +94,8 @@ function copyWords(instruction: Instruction): string[] {
 }
 
 function isRemote(source: string): boolean {
-  return /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/.test(source) || /\.git(#.*)?$/.test(source) && source.includes('://');
+  // URLs and git sources are fetched by BuildKit, not read from the context.
+  return /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/.test(source);
 }
 
 function parseMount(spec: string): Record<string, string> {

@@ -92,7 +92,8 @@ export interface FeatureNeeds {
 }
 
 function cacheType(spec: string): string {
-  return /(?:^|,)type=([^,]+)/.exec(spec)?.[1] ?? (spec.includes('=') ? 'registry' : 'registry');
+  // A spec without type= is a registry reference (buildx's shorthand).
+  return /(?:^|,)type=([^,]+)/.exec(spec)?.[1] ?? 'registry';
 }
 
 /** Problems with what the builder's driver can do for this request. Pure. */

@@ -50,7 +50,7 @@ export function imageUses(model: DockerfileModel, target?: string, buildContexts
       uses.push({ ref: read.from, line: read.line, kind: read.kind === 'MOUNT' ? 'MOUNT' : 'COPY' });
     }
   }
-  for (const [name, value] of Object.entries(buildContexts)) {
+  for (const value of Object.values(buildContexts)) {
     if (value.startsWith('docker-image://')) uses.push({ ref: value.slice('docker-image://'.length), line: 0, kind: 'CONTEXT' });
   }
   return uses;
