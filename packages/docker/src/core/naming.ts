@@ -68,3 +68,22 @@ export function splitReference(ref: string): { repository: string; tag?: string;
   if (colon > slash) return { repository: nameTag.slice(0, colon), tag: nameTag.slice(colon + 1), digest };
   return { repository: nameTag, digest };
 }
+
+/**
+ * A service name becomes the Nx project, the image repository, the compose service and a
+ * hostname, so it must be valid as all of them: lowercase kebab-case, starting with a letter.
+ * Returns the problem, or undefined when the name is fine.
+ */
+export function serviceNameProblem(name: string): string | undefined {
+  if (!name) return 'a service name is required';
+  if (name.length > 63) return `"${name}" is ${name.length} characters long; service names are at most 63 (a DNS label)`;
+  if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(name)) {
+    const suggestion = sanitizeRepository(name).replace(/[._/]+/g, '-').replace(/^[^a-z]+/, '');
+    return (
+      `"${name}" is not a valid service name: use lowercase letters, digits and single dashes, starting with a letter` +
+      (suggestion && suggestion !== name ? ` (e.g. "${suggestion}")` : '') +
+      '; it names the Nx project, the image repository and the compose service'
+    );
+  }
+  return undefined;
+}
