@@ -6,6 +6,14 @@ export interface DockerPluginOptions {
   buildTargetName?: string;
   /** Name of the inferred run target (default `docker-run`). */
   runTargetName?: string;
+  /** Name of the inferred target that runs a project's compose service with its built image (default `docker-up`). */
+  upTargetName?: string;
+  /** Name of the inferred target that runs a project's compose service in development mode (default `docker-dev`). */
+  devTargetName?: string;
+  /** Compose file whose services give docker-up targets (default `docker/compose/docker-compose.yml`). */
+  composeFile?: string;
+  /** Override file for development, used with composeFile by docker-dev (default `docker/compose/docker-compose.dev.yml`). */
+  composeDevFile?: string;
   /** Registry host (and namespace) prefixed to every image, e.g. `ghcr.io/acme`. */
   registry?: string;
   /** Repository template, default `{projectName}`. Variables: `{projectName}`, `{projectRoot}`, `{dockerfileName}`. */
@@ -28,6 +36,10 @@ export interface DockerPluginOptions {
 export interface NormalizedOptions extends DockerPluginOptions {
   buildTargetName: string;
   runTargetName: string;
+  upTargetName: string;
+  devTargetName: string;
+  composeFile: string;
+  composeDevFile: string;
   repository: string;
   tags: string[];
   context: string;
@@ -38,6 +50,10 @@ export function normalizeOptions(options: DockerPluginOptions | undefined): Norm
     ...options,
     buildTargetName: options?.buildTargetName ?? 'docker-build',
     runTargetName: options?.runTargetName ?? 'docker-run',
+    upTargetName: options?.upTargetName ?? 'docker-up',
+    devTargetName: options?.devTargetName ?? 'docker-dev',
+    composeFile: options?.composeFile ?? 'docker/compose/docker-compose.yml',
+    composeDevFile: options?.composeDevFile ?? 'docker/compose/docker-compose.dev.yml',
     repository: options?.repository ?? '{projectName}',
     tags: options?.tags ?? ['latest'],
     context: options?.context ?? '{projectRoot}',

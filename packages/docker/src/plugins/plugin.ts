@@ -12,6 +12,7 @@ import {
   type CreateNodesV2,
   type TargetConfiguration,
 } from '@nx/devkit';
+import { composeServices, type ComposeService } from '../core/compose';
 import { buildReads } from '../core/context';
 import { findStage, formatProblems, parseDockerfile } from '../core/dockerfile';
 import { findIgnoreFile, readIgnore } from '../core/dockerignore';
@@ -21,7 +22,7 @@ import { InferenceCache } from './inference-cache';
 import { normalizeOptions, withProjectOverrides, type DockerPluginOptions, type NormalizedOptions } from './options';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
-const PLUGIN_VERSION = '3';
+const PLUGIN_VERSION = '4';
 
 /** `Dockerfile` -> '' (the main one); `Dockerfile.worker` / `worker.Dockerfile` -> `worker`; `Containerfile` -> `containerfile`. */
 export function dockerfileName(file: string): string | undefined {
@@ -68,7 +69,50 @@ interface Inferred {
   warning?: string;
 }
 
-export function inferTargets(dockerfile: string, projectRoot: string, options: NormalizedOptions, workspaceRoot: string): Inferred {
+/** The compose services (production file, development file) that build this project's main Dockerfile. */
+export interface ComposeFiles {
+  production: ComposeService[];
+  development: ComposeService[];
+}
+
+function composeTargets(projectRoot: string, buildName: string, options: NormalizedOptions, compose: ComposeFiles): Record<string, TargetConfiguration> {
+  const prod = compose.production.find((s) => s.context === projectRoot && (!s.dockerfile || s.dockerfile === 'Dockerfile'));
+  if (!prod) return {};
+  const targets: Record<string, TargetConfiguration> = {
+    [options.upTargetName]: {
+      executor: '@org/docker:compose',
+      continuous: true,
+      dependsOn: [buildName],
+      options: { files: [options.composeFile], service: prod.service, buildTarget: buildName, imageEnv: prod.imageEnv, image: prod.imageEnv ? undefined : prod.image },
+      metadata: {
+        technologies: ['docker'],
+        description: `Run compose service ${prod.service} (${options.composeFile}) with the exact image ${buildName} built.`,
+        help: { command: 'docker compose up --help', example: { options: { detach: true } } },
+      },
+    },
+  };
+  if (compose.development.some((s) => s.service === prod.service)) {
+    targets[options.devTargetName] = {
+      executor: '@org/docker:compose',
+      continuous: true,
+      options: { files: [options.composeFile, options.composeDevFile], service: prod.service, build: true },
+      metadata: {
+        technologies: ['docker'],
+        description: `Run compose service ${prod.service} in development mode (${options.composeDevFile}): development stage, sources bind-mounted, hot reload.`,
+        help: { command: 'docker compose up --help', example: { options: { detach: true } } },
+      },
+    };
+  }
+  return targets;
+}
+
+export function inferTargets(
+  dockerfile: string,
+  projectRoot: string,
+  options: NormalizedOptions,
+  workspaceRoot: string,
+  compose: ComposeFiles = { production: [], development: [] },
+): Inferred {
   const suffix = dockerfileName(dockerfile) as string;
   const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
   const runName = suffix ? `${options.runTargetName}-${suffix}` : options.runTargetName;
@@ -155,10 +199,11 @@ export function inferTargets(dockerfile: string, projectRoot: string, options: N
       },
     },
   };
+  if (!suffix) Object.assign(targets, composeTargets(projectRoot, buildName, options, compose));
   const warning = problems.length
     ? `${formatProblems(dockerfile, problems)}\n${buildName} of ${projectName} will fail until this is fixed.`
     : undefined;
-  return { targets, groups: [buildName, runName], warning };
+  return { targets, groups: Object.keys(targets), warning };
 }
 
 function hashOf(parts: unknown[]): string {
@@ -170,6 +215,7 @@ async function createNodesForDockerfile(
   options: NormalizedOptions,
   context: CreateNodesContextV2,
   cache: InferenceCache<Inferred>,
+  compose: ComposeFiles,
 ): Promise<CreateNodesResult> {
   const suffix = dockerfileName(file);
   if (suffix === undefined) return {};
@@ -186,10 +232,11 @@ async function createNodesForDockerfile(
     readText(join(root, projectRoot, '.dockerignore')),
     readText(join(root, projectRoot, 'project.json')),
     options.context === '{projectRoot}' ? '' : readText(join(root, options.context.replace('{workspaceRoot}', '.'), '.dockerignore')),
+    compose,
   ]);
   let inferred = cache.get(key);
   if (!inferred) {
-    inferred = inferTargets(file, projectRoot, options, root);
+    inferred = inferTargets(file, projectRoot, options, root, compose);
     cache.set(key, inferred);
   }
   if (inferred.warning) logger.warn(inferred.warning);
@@ -206,8 +253,13 @@ async function createNodesForDockerfile(
 const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files, rawOptions, context) => {
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
+  const composeDir = posix.dirname(options.composeFile);
+  const compose: ComposeFiles = {
+    production: composeServices(readText(join(context.workspaceRoot, options.composeFile)), composeDir),
+    development: composeServices(readText(join(context.workspaceRoot, options.composeDevFile)), posix.dirname(options.composeDevFile)),
+  };
   try {
-    return await createNodesFromFiles((file, _o, ctx) => createNodesForDockerfile(file, options, ctx, cache), files, options, context);
+    return await createNodesFromFiles((file, _o, ctx) => createNodesForDockerfile(file, options, ctx, cache, compose), files, options, context);
   } finally {
     cache.save();
   }

@@ -1,0 +1,50 @@
+// docker-up / docker-dev: one compose service, in the foreground until Nx stops it.
+import type { ExecutorContext } from '@nx/devkit';
+import { resolve } from 'node:path';
+import execa from 'execa';
+import { EngineError, tagImage } from '../../core/engine';
+import { BuildFailure } from '../../core/image-build';
+import { ensureLocal, recordedBuild } from '../run/ensure-local';
+import type { ComposeExecutorSchema } from './schema';
+
+export function composeArgv(options: ComposeExecutorSchema, workspaceRoot: string): string[] {
+  const files = options.files.flatMap((f) => ['-f', resolve(workspaceRoot, f)]);
+  const mode = options.build ? ['--build'] : ['--no-build', '--pull', 'never'];
+  return ['compose', ...files, 'up', ...mode, ...(options.detach ? ['--wait'] : []), options.service];
+}
+
+export default async function composeExecutor(options: ComposeExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const env: Record<string, string> = {};
+  if (options.buildTarget) {
+    const found = recordedBuild(context, options.buildTarget);
+    if ('error' in found) {
+      console.error(`✖ ${found.error}`);
+      return { success: false };
+    }
+    try {
+      const ref = await ensureLocal(found.record, found.buildOptions, context);
+      // The exact image Nx built, never whatever `latest` happens to be.
+      if (options.imageEnv) env[options.imageEnv] = ref;
+      else if (options.image) await tagImage(ref, options.image);
+      console.log(`Service ${options.service} runs ${ref}.`);
+    } catch (e) {
+      if (e instanceof BuildFailure || e instanceof EngineError) {
+        console.error(`✖ ${e.message}`);
+        return { success: false };
+      }
+      throw e;
+    }
+  }
+  const files = options.files.flatMap((f) => ['-f', resolve(context.root, f)]);
+  const child = execa('docker', composeArgv(options, context.root), { cwd: context.root, env, reject: false, stdio: 'inherit' });
+  // Stopping Nx stops the service, not just the CLI attached to it.
+  const stop = () => void execa('docker', ['compose', ...files, 'stop', options.service], { cwd: context.root, reject: false });
+  if (!options.detach) {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  const result = await child;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  return { success: result.exitCode === 0 };
+}
