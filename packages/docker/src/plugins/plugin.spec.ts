@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { composeServices } from '../core/compose';
 import { dockerfileName, inferTargets } from './plugin';
 import { normalizeOptions } from './options';
 
@@ -74,5 +75,32 @@ describe('inference', () => {
     const { targets, warning } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
     expect(warning).toMatch(/^apps\/api\/Dockerfile:3: Unknown instruction: FORM\ndocker-build of api will fail until this is fixed\.$/);
     expect(targets['docker-build'].inputs).toContain('{projectRoot}/**/*');
+  });
+
+  it('gives docker-up / docker-dev to a project whose Dockerfile a compose service builds', () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim AS production\nEXPOSE 8000\n');
+    const production = composeServices(
+      'services:\n  api:\n    image: ${API_IMAGE:-api:latest}\n    build: { context: ../../apps/api, target: production }\n  db:\n    image: postgres:16\n',
+      'docker/compose',
+    );
+    const development = composeServices('services:\n  api:\n    build: { target: development }\n', 'docker/compose');
+    const options = normalizeOptions({ upTargetName: 'up' });
+    const { targets, groups } = inferTargets('apps/api/Dockerfile', 'apps/api', options, root, { production, development });
+    expect(groups).toEqual(['docker-build', 'docker-run', 'up', 'docker-dev']);
+    expect(targets.up).toMatchObject({
+      executor: '@org/docker:compose',
+      continuous: true,
+      dependsOn: ['docker-build'],
+      options: { files: ['docker/compose/docker-compose.yml'], service: 'api', buildTarget: 'docker-build', imageEnv: 'API_IMAGE' },
+    });
+    expect(targets['docker-dev'].options).toEqual({
+      files: ['docker/compose/docker-compose.yml', 'docker/compose/docker-compose.dev.yml'],
+      service: 'api',
+      build: true,
+    });
+    // A project no compose service builds gets neither.
+    write('apps/web/project.json', '{}');
+    write('apps/web/Dockerfile', 'FROM node:22\n');
+    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual(['docker-build', 'docker-run']);
   });
 });
