@@ -82,7 +82,12 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
     buildArgs: Object.keys(input.buildArgs ?? {}),
     builder: `${engine.builder} (${engine.driver})`,
     durationMs: result.durationMs,
-    steps: { cached: result.stats.cached, executed: result.stats.executed, total: result.stats.steps.length },
+    steps: {
+      cached: result.stats.cached,
+      executed: result.stats.executed,
+      total: result.stats.steps.length,
+      ran: result.stats.steps.filter((s) => !s.cached).map((s) => s.name),
+    },
     pushed: Boolean(input.push),
   };
   return { record, engine };

@@ -25,7 +25,8 @@ export interface ImageRecord {
   buildArgs: string[];
   builder: string;
   durationMs: number;
-  steps: { cached: number; executed: number; total: number };
+  /** BuildKit steps; `ran` names the ones that executed (not cached), e.g. `[deps 2/2] RUN pip install ...`. */
+  steps: { cached: number; executed: number; total: number; ran?: string[] };
   pushed: boolean;
 }
 

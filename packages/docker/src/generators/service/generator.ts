@@ -84,13 +84,13 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
   }
 
   return () => {
+    const hint = (target: string, what: string) => `  ${`nx run ${options.name}:${target}`.padEnd(options.name.length + 24)}${what}`;
     console.log(
       [
         '',
         `Service ${options.name} (${options.runtime}${gpu ? ', gpu' : ''}) created in ${root}.`,
-        `  nx run ${options.name}:${buildTarget}    build its image`,
-        `  nx run ${options.name}:docker-up       run it with docker compose`,
-        `  nx run ${options.name}:docker-dev      development stage with hot reload`,
+        hint(buildTarget, gpu ? 'build its image (the CUDA gpu stage)' : 'build its image'),
+        ...(options.skipCompose ? [] : [hint('docker-up', 'run it with docker compose'), hint('docker-dev', 'development stage with hot reload')]),
       ].join('\n'),
     );
   };
