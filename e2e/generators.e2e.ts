@@ -11,7 +11,27 @@ const RUNTIMES: Runtime[] = ['python', 'node', 'deno'];
 const BASE_PORT = 20000 + Math.floor(Math.random() * 2000) * 10;
 const port = (r: Runtime) => BASE_PORT + RUNTIMES.indexOf(r);
 const source: Record<Runtime, string> = { python: 'src/main.py', node: 'src/main.mjs', deno: 'src/main.ts' };
-const lockfile: Record<Runtime, string> = { python: 'requirements.txt', node: 'package-lock.json', deno: 'deno.lock' };
+/**
+ * A dependency change unique to this run: requirements.txt gains a line; package.json and
+ * package-lock.json a new (matching) version; deno.json a task (deno.lock of a service without
+ * dependencies has nothing to vary). Each is a file the deps stage copies.
+ */
+function changeDependencies(ws: Workspace, root: string, r: Runtime): void {
+  if (r === 'python') {
+    ws.write(`${root}/requirements.txt`, `${ws.read(`${root}/requirements.txt`)}# reviewed in ${ws.prefix}\n`);
+  } else if (r === 'node') {
+    const version = `0.1.1-${ws.prefix}`;
+    const pkg = JSON.parse(ws.read(`${root}/package.json`));
+    const lock = JSON.parse(ws.read(`${root}/package-lock.json`));
+    pkg.version = lock.version = lock.packages[''].version = version;
+    ws.write(`${root}/package.json`, JSON.stringify(pkg, null, 2));
+    ws.write(`${root}/package-lock.json`, JSON.stringify(lock, null, 2));
+  } else {
+    const deno = JSON.parse(ws.read(`${root}/deno.json`));
+    deno.tasks[`check-${ws.prefix}`] = 'deno check src/main.ts';
+    ws.write(`${root}/deno.json`, JSON.stringify(deno, null, 2));
+  }
+}
 const installStep: Record<Runtime, RegExp> = { python: /\[deps .*pip install/, node: /\[deps .*npm ci/, deno: /\[deps .*deno install/ };
 
 interface Inspect {
@@ -116,18 +136,18 @@ describe('generators (real engine)', () => {
     }
   });
 
-  it('a source change re-runs no dependency install; a lockfile change does', async () => {
+  it('a source change re-runs no dependency install; a manifest or lockfile change does', async () => {
     for (const r of RUNTIMES) {
       const root = `apps/svc-${r}`;
-      ws.write(`${root}/${source[r]}`, ws.read(`${root}/${source[r]}`).replace('Hello from', 'Hi from'));
+      // Edits unique to this run: BuildKit's cache outlives workspaces, and identical bytes would be a hit.
+      ws.write(`${root}/${source[r]}`, ws.read(`${root}/${source[r]}`).replace('Hello from', `Hi from (${ws.prefix})`));
       let b = await ws.nx(['run', `svc-${r}:docker-build`]);
       expect([r, b.exitCode]).toEqual([r, 0]);
       let ran = ws.imageRecord(root).steps as { ran: string[] };
       expect([r, ran.ran.some((s) => /COPY src/.test(s))]).toEqual([r, true]);
       expect([r, ran.ran.filter((s) => installStep[r].test(s))]).toEqual([r, []]);
 
-      const lock = ws.read(`${root}/${lockfile[r]}`);
-      ws.write(`${root}/${lockfile[r]}`, r === 'python' ? `${lock}# pinned on purpose\n` : JSON.stringify(JSON.parse(lock), null, 4));
+      changeDependencies(ws, root, r);
       b = await ws.nx(['run', `svc-${r}:docker-build`]);
       expect([r, b.exitCode]).toEqual([r, 0]);
       ran = ws.imageRecord(root).steps as { ran: string[] };
@@ -177,6 +197,30 @@ describe('generators (real engine)', () => {
         if (running) await new Promise((res) => setTimeout(res, 500));
       }
       expect([r, running]).toEqual([r, '']);
+    }
+  });
+
+  it('--pinDigests pins a base image by the digest its registry reports, and says so when the registry is unreachable', async () => {
+    const base = `127.0.0.1:5000/${ws.prefix}/python:3.12-slim`;
+    await execa('docker', ['tag', 'python:3.12-slim', base]);
+    await execa('docker', ['push', '-q', base]);
+    try {
+      const g = await ws.nx(['g', '@org/docker:service', 'pinned', '--runtime=python', `--baseImage=${base}`, '--pinDigests', '--skipCompose']);
+      expect(g.exitCode).toBe(0);
+      const pinned = /^ARG PYTHON_IMAGE=(.+)$/m.exec(ws.read('apps/pinned/Dockerfile'))?.[1];
+      expect(pinned).toMatch(/^127\.0\.0\.1:5000\/.+\/python:3\.12-slim@sha256:[a-f0-9]{64}$/);
+      await ws.commit('pinned service');
+      // The pinned reference builds: BuildKit resolves it by digest from the registry.
+      const b = await ws.nx(['run', 'pinned:docker-build']);
+      expect(b.exitCode).toBe(0);
+
+      // Docker Hub cannot be reached here: the tag stays, and the output says why.
+      const off = await ws.nx(['g', '@org/docker:dockerfile', '--project=pinned', '--baseImage=python:3.12-slim', '--pinDigests', '--force']);
+      expect(off.exitCode).toBe(0);
+      expect(off.output).toMatch(/Could not resolve the digest of python:3\.12-slim .*Kept the tag/);
+      expect(ws.read('apps/pinned/Dockerfile')).toMatch(/^ARG PYTHON_IMAGE=python:3\.12-slim$/m);
+    } finally {
+      await execa('docker', ['image', 'rm', '-f', base], { reject: false });
     }
   });
 });
