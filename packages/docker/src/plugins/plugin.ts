@@ -223,6 +223,12 @@ async function createNodesForDockerfile(
   const root = context.workspaceRoot;
   if (!existsSync(join(root, projectRoot, 'project.json')) && !existsSync(join(root, projectRoot, 'package.json'))) return {};
 
+  // Only this project's services: adding another service must not invalidate every project.
+  const ownServices = compose.production.filter((s) => s.context === projectRoot).map((s) => s.service);
+  const ownCompose: ComposeFiles = {
+    production: compose.production.filter((s) => ownServices.includes(s.service)),
+    development: compose.development.filter((s) => ownServices.includes(s.service)),
+  };
   const key = hashOf([
     PLUGIN_VERSION,
     file,
@@ -232,11 +238,11 @@ async function createNodesForDockerfile(
     readText(join(root, projectRoot, '.dockerignore')),
     readText(join(root, projectRoot, 'project.json')),
     options.context === '{projectRoot}' ? '' : readText(join(root, options.context.replace('{workspaceRoot}', '.'), '.dockerignore')),
-    compose,
+    ownCompose,
   ]);
   let inferred = cache.get(key);
   if (!inferred) {
-    inferred = inferTargets(file, projectRoot, options, root, compose);
+    inferred = inferTargets(file, projectRoot, options, root, ownCompose);
     cache.set(key, inferred);
   }
   if (inferred.warning) logger.warn(inferred.warning);

@@ -7,8 +7,12 @@ import { BuildFailure } from '../../core/image-build';
 import { ensureLocal, recordedBuild } from '../run/ensure-local';
 import type { ComposeExecutorSchema } from './schema';
 
+function fileArgs(options: ComposeExecutorSchema, workspaceRoot: string): string[] {
+  return options.files.flatMap((f) => ['-f', resolve(workspaceRoot, f)]);
+}
+
 export function composeArgv(options: ComposeExecutorSchema, workspaceRoot: string): string[] {
-  const files = options.files.flatMap((f) => ['-f', resolve(workspaceRoot, f)]);
+  const files = fileArgs(options, workspaceRoot);
   const mode = options.build ? ['--build'] : ['--no-build', '--pull', 'never'];
   return ['compose', ...files, 'up', ...mode, ...(options.detach ? ['--wait'] : []), options.service];
 }
@@ -35,7 +39,7 @@ export default async function composeExecutor(options: ComposeExecutorSchema, co
       throw e;
     }
   }
-  const files = options.files.flatMap((f) => ['-f', resolve(context.root, f)]);
+  const files = fileArgs(options, context.root);
   const child = execa('docker', composeArgv(options, context.root), { cwd: context.root, env, reject: false, stdio: 'inherit' });
   // Stopping Nx stops the service, not just the CLI attached to it.
   const stop = () => void execa('docker', ['compose', ...files, 'stop', options.service], { cwd: context.root, reject: false });

@@ -7,7 +7,7 @@ export const PLUGIN_NAME = '@org/docker';
 const GITIGNORE_ENTRIES = ['/dist/docker', '/dist/docker-perf', '/dist/docker-lint'];
 
 /** A plugins entry that loads this plugin, by package name or by a path to this package. */
-function isThisPlugin(tree: Tree, entry: string | { plugin: string }): boolean {
+export function isThisPlugin(tree: Tree, entry: string | { plugin: string }): boolean {
   const name = typeof entry === 'string' ? entry : entry.plugin;
   if (name === PLUGIN_NAME) return true;
   if (!name.startsWith('.')) return false;

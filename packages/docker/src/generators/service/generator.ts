@@ -6,7 +6,7 @@ import { publishedPorts, upsertDevelopmentService, upsertProductionService } fro
 import { imageRepository, sanitizeRepository, serviceNameProblem } from '../../core/naming';
 import { CUDA_IMAGE, RUNTIME_DEFAULTS, RUNTIMES, sourcesFor } from '../../core/runtime';
 import { checkPort, splitPackages, writeDockerfile } from '../dockerfile/generator';
-import { initGenerator, PLUGIN_NAME } from '../init/generator';
+import { initGenerator, isThisPlugin } from '../init/generator';
 import type { ServiceGeneratorSchema } from './schema';
 
 interface PluginOptions {
@@ -19,7 +19,7 @@ interface PluginOptions {
 /** This plugin's options from nx.json, to name the image the way inference will. */
 function pluginOptions(tree: Tree): PluginOptions {
   for (const p of readNxJson(tree)?.plugins ?? []) {
-    if (typeof p === 'object' && (p.plugin === PLUGIN_NAME || p.plugin.endsWith('packages/docker'))) return (p.options ?? {}) as PluginOptions;
+    if (typeof p === 'object' && isThisPlugin(tree, p)) return (p.options ?? {}) as PluginOptions;
   }
   return {};
 }
