@@ -35,24 +35,22 @@ export class Workspace {
   private readonly shimDir: string;
   readonly shimLog: string;
 
-  private constructor(readonly root: string) {
-    this.prefix = `e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private constructor(
+    readonly root: string,
+    prefix?: string,
+  ) {
+    this.prefix = prefix ?? `e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.shimDir = join(root, '.shim');
     this.shimLog = join(root, '.shim', 'docker-calls.log');
   }
 
-  /** Copies a fixture into a temp dir, wires it to this repo's Nx and plugin, commits it. */
+  /**
+   * A temp workspace wired to this repo's Nx and plugin: a first commit with the workspace
+   * files only (so `affected --base=HEAD~1` sees every project), then the fixture.
+   */
   static async create(fixture: string, pluginOptions: Record<string, unknown> = {}): Promise<Workspace> {
     const root = mkdtempSync(join(tmpdir(), `org-docker-${fixture}-`));
     const ws = new Workspace(root);
-    cpSync(join(REPO, 'e2e', 'fixtures', fixture), root, { recursive: true });
-    // Fixtures name this run's images through __PREFIX__, so runs never share image names.
-    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
-      const path = join(root, file);
-      if (!statSync(path).isFile()) continue;
-      const text = readFileSync(path, 'utf8');
-      if (text.includes('__PREFIX__')) writeFileSync(path, text.replaceAll('__PREFIX__', ws.prefix));
-    }
     symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
     ws.write(
       'nx.json',
@@ -70,8 +68,27 @@ export class Workspace {
     ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: true } }));
     ws.installDockerShim();
     await ws.git('init', '-q', '-b', 'main');
-    await ws.git('add', '-A');
+    await ws.commit('workspace');
+    const source = join(REPO, 'e2e', 'fixtures', fixture);
+    cpSync(source, root, { recursive: true });
+    // Fixtures name this run's images through __PREFIX__, so runs never share image names.
+    for (const file of readdirSync(source, { recursive: true, encoding: 'utf8' })) {
+      const path = join(root, file);
+      if (!statSync(path).isFile()) continue;
+      const text = readFileSync(path, 'utf8');
+      if (text.includes('__PREFIX__')) writeFileSync(path, text.replaceAll('__PREFIX__', ws.prefix));
+    }
     await ws.commit('fixture');
+    return ws;
+  }
+
+  /** A fresh clone of this workspace's commit, as a new CI runner sees it: no .nx, no dist, same image names. */
+  async clone(): Promise<Workspace> {
+    const root = mkdtempSync(join(tmpdir(), 'org-docker-clone-'));
+    await execa('git', ['clone', '-q', this.root, root]);
+    const ws = new Workspace(root, this.prefix);
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+    ws.installDockerShim();
     return ws;
   }
 
@@ -154,19 +171,29 @@ export class Workspace {
     return JSON.parse(this.read(`dist/docker/${projectRoot}/image.json`));
   }
 
+  /** An image reference of this workspace (its prefix), with or without a registry. */
+  owns(ref: string): boolean {
+    return ref.startsWith(`${this.prefix}/`) || ref.includes(`/${this.prefix}/`);
+  }
+
+  /** Removes this workspace's images from the engine (registry copies stay). */
+  async removeImages(): Promise<void> {
+    const r = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
+    const mine = r.stdout.split('\n').filter((l) => this.owns(l));
+    if (mine.length) await execa('docker', ['image', 'rm', '-f', ...mine], { reject: false });
+  }
+
   /** Image ids of every image this workspace built. */
   async images(): Promise<string[]> {
     const r = await execa('docker', ['image', 'ls', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']);
     return r.stdout
       .split('\n')
-      .filter((l) => l.startsWith(`${this.prefix}/`))
+      .filter((l) => this.owns(l))
       .sort();
   }
 
   async dispose(): Promise<void> {
-    const r = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
-    const mine = r.stdout.split('\n').filter((l) => l.startsWith(`${this.prefix}/`));
-    if (mine.length) await execa('docker', ['image', 'rm', '-f', ...mine], { reject: false });
+    await this.removeImages();
     rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -38,7 +38,8 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'>, hoo
   const child = execa('docker', buildxArgv({ ...request, metadataFile }), {
     reject: false,
     stdin: 'ignore',
-    env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
+    // Local images stay plain (no attestation manifests); pushed ones ask for provenance explicitly.
+    env: request.push ? {} : { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
   });
   let interrupted = false;
   const stop = (signal: NodeJS.Signals) => {

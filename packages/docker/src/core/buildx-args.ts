@@ -58,7 +58,12 @@ export function buildxArgv(req: BuildRequest): string[] {
   if (req.network) argv.push('--network', req.network);
   if (req.pull) argv.push('--pull');
   if (req.noCache) argv.push('--no-cache');
-  if (req.push) argv.push('--push');
+  if (req.push) {
+    argv.push('--push');
+    // A pushed image gets SLSA provenance, which also makes it an index: the registry can then
+    // give it more tags by digest (imagetools create) without minting a new digest.
+    argv.push('--provenance', 'mode=min');
+  }
   // A multi-platform image cannot be loaded into the classic image store; push carries it.
   if (req.load ?? !req.push) argv.push('--load');
   if (req.metadataFile) argv.push('--metadata-file', req.metadataFile);

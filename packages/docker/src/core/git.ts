@@ -18,6 +18,11 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
   }
 }
 
+/** CI checkouts are often detached; the CI system still knows the branch. */
+function ciBranch(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.BUILDKITE_BRANCH || undefined;
+}
+
 const cache = new Map<string, Promise<GitInfo>>();
 
 export function gitInfo(cwd: string): Promise<GitInfo> {
@@ -29,7 +34,7 @@ export function gitInfo(cwd: string): Promise<GitInfo> {
         git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']),
         git(cwd, ['config', '--get', 'remote.origin.url']),
       ]);
-      return { sha, shortSha: sha?.slice(0, 12), branch: branch === 'HEAD' ? undefined : branch, remote };
+      return { sha, shortSha: sha?.slice(0, 12), branch: !branch || branch === 'HEAD' ? ciBranch(process.env) : branch, remote };
     })();
     cache.set(cwd, pending);
   }

@@ -9,8 +9,9 @@ import { findStage, formatProblems, parseDockerfile } from './dockerfile';
 import { detectEngine, featureProblems, inspectImage, type EngineInfo } from './engine';
 import type { ImageRecord } from './image-record';
 import { contentTag } from './naming';
+import { HASH_LABEL, lookupImage, promote, type RemoteImage } from './registry';
 
-export const HASH_LABEL = 'dev.nx.task-hash';
+export { HASH_LABEL };
 
 export class BuildFailure extends Error {
   override name = 'BuildFailure';
@@ -24,6 +25,11 @@ export interface ImageBuildInput extends Omit<BuildRequest, 'tags' | 'metadataFi
   nxHash: string;
   /** Workspace root: paths in the record are relative to it. */
   workspaceRoot: string;
+  /**
+   * Set when cacheFrom/cacheTo are the plugin's registry cache: a builder that cannot export
+   * one then gets an inline cache (with a warning) instead of failing the build.
+   */
+  registryCache?: boolean;
 }
 
 export function checkDockerfile(dockerfilePath: string, workspaceRoot: string, buildArgs: Record<string, string> = {}, target?: string): void {
@@ -42,6 +48,15 @@ export function checkDockerfile(dockerfilePath: string, workspaceRoot: string, b
 export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {}): Promise<{ record: ImageRecord; engine: EngineInfo }> {
   checkDockerfile(input.dockerfile, input.workspaceRoot, input.buildArgs, input.target);
   const engine = await detectEngine(input.builder);
+  if (input.registryCache && featureProblems(engine, { cacheTo: input.cacheTo }).length) {
+    console.warn(
+      `The builder "${engine.builder}" (driver ${engine.driver}, classic image store) cannot export a registry cache; ` +
+        `using an inline cache in the pushed image instead. For a full (mode=max) cache use a docker-container builder or the containerd image store.`,
+    );
+    // The pushed image then also goes by the cache tag, so the next build's cache-from finds it.
+    const cacheTags = (input.cacheTo ?? []).flatMap((spec) => /(?:^|,)ref=[^,]*:([^:,/]+)(?:,|$)/.exec(spec)?.[1] ?? []);
+    input = { ...input, cacheTo: ['type=inline'], extraTags: [...input.extraTags, ...cacheTags] };
+  }
   const problems = featureProblems(engine, {
     cacheTo: input.cacheTo,
     cacheFrom: input.cacheFrom,
@@ -62,8 +77,8 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
     throw new BuildFailure(`docker buildx build failed for ${relative(input.workspaceRoot, input.dockerfile)}: ${why}`);
   }
 
-  const local = input.load ?? !input.push;
-  const inspected = local ? await inspectImage(primary) : undefined;
+  // Pushed images are in the engine too with the docker driver (and absent with others).
+  const inspected = await inspectImage(primary);
   const digest = typeof result.metadata['containerimage.digest'] === 'string' ? (result.metadata['containerimage.digest'] as string) : undefined;
   const platform = inspected ? [inspected.Os, inspected.Architecture, inspected.Variant].filter(Boolean).join('/') : undefined;
   const record: ImageRecord = {
@@ -91,6 +106,57 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
     pushed: Boolean(input.push),
   };
   return { record, engine };
+}
+
+/**
+ * The registry may hold this exact build already (the Nx cache entry evicted, another
+ * runner faster): then its record, without building. A tag whose image carries another
+ * Nx hash is not reused.
+ */
+export async function findInRegistry(input: ImageBuildInput): Promise<ImageRecord | undefined> {
+  const ref = `${input.repository}:${contentTag(input.nxHash)}`;
+  const lookup = await lookupImage(ref);
+  if ('unreachable' in lookup) {
+    console.warn(`Could not ask the registry about ${ref} (${lookup.unreachable}); building.`);
+    return undefined;
+  }
+  if ('missing' in lookup) return undefined;
+  if (lookup.found.nxHash !== input.nxHash) {
+    console.warn(`${ref} in the registry carries Nx hash ${lookup.found.nxHash ?? '(none)'}, not ${input.nxHash}; rebuilding it.`);
+    return undefined;
+  }
+  const record = recordFromRegistry(input, lookup.found);
+  // The configured tags move to this image as a fresh push would move them: registry side, by digest.
+  const extra = input.extraTags.map((t) => `${input.repository}:${t}`);
+  if (extra.length) {
+    await promote(`${input.repository}@${lookup.found.digest}`, extra);
+    record.references.push(...extra);
+  }
+  return record;
+}
+
+/** The record of an image the registry already holds under its content tag: nothing was built. */
+export function recordFromRegistry(input: ImageBuildInput, remote: RemoteImage): ImageRecord {
+  const primary = `${input.repository}:${contentTag(input.nxHash)}`;
+  return {
+    references: [primary],
+    contentTag: primary,
+    imageId: remote.configDigest ?? '',
+    digest: remote.digest,
+    platforms: remote.platforms,
+    size: remote.size,
+    layers: remote.layers,
+    created: new Date().toISOString(),
+    nxHash: input.nxHash,
+    dockerfile: relative(input.workspaceRoot, input.dockerfile),
+    context: relative(input.workspaceRoot, input.context) || '.',
+    target: input.target,
+    buildArgs: Object.keys(input.buildArgs ?? {}),
+    builder: 'none (found in the registry)',
+    durationMs: 0,
+    steps: { cached: 0, executed: 0, total: 0, ran: [] },
+    pushed: true,
+  };
 }
 
 export function formatSize(bytes: number): string {

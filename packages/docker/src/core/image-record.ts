@@ -31,6 +31,12 @@ export interface ImageRecord {
 }
 
 export const IMAGE_RECORD = 'image.json';
+/**
+ * The content tag alone, beside image.json. Dependent builds hash this file, not image.json:
+ * they depend on which build their upstream is (its Nx hash), not on when or how long it
+ * took, so an upstream found in the registry or restored from any cache hashes the same.
+ */
+export const IMAGE_REF = 'image.ref';
 
 export function imageRecordPath(outputDir: string): string {
   return join(outputDir, IMAGE_RECORD);
@@ -39,9 +45,13 @@ export function imageRecordPath(outputDir: string): string {
 export function writeImageRecord(outputDir: string, record: ImageRecord): string {
   const file = imageRecordPath(outputDir);
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(tmp, file);
+  const write = (path: string, text: string) => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  };
+  write(join(outputDir, IMAGE_REF), `${record.contentTag}\n`);
+  write(file, `${JSON.stringify(record, null, 2)}\n`);
   return file;
 }
 
@@ -56,4 +66,5 @@ export function readImageRecord(outputDir: string): ImageRecord | undefined {
 /** Drops a previous record before a build, so a failed build leaves no output behind. */
 export function removeImageRecord(outputDir: string): void {
   rmSync(imageRecordPath(outputDir), { force: true });
+  rmSync(join(outputDir, IMAGE_REF), { force: true });
 }

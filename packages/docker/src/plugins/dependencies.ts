@@ -13,6 +13,7 @@ import type { DockerPluginOptions } from './options';
 
 export interface DockerBuildConfig {
   project: string;
+  targetName: string;
   root: string;
   repository: string;
   file: string;
@@ -27,11 +28,12 @@ export interface DockerBuildConfig {
 export function dockerBuilds(projects: Record<string, { root: string; name?: string; targets?: Record<string, { executor?: string; options?: Record<string, unknown> }> }>): DockerBuildConfig[] {
   const out: DockerBuildConfig[] = [];
   for (const [key, config] of Object.entries(projects)) {
-    for (const target of Object.values(config.targets ?? {})) {
+    for (const [targetName, target] of Object.entries(config.targets ?? {})) {
       if (target.executor !== '@org/docker:build' || !target.options) continue;
       const o = target.options;
       out.push({
         project: config.name ?? key,
+        targetName,
         root: config.root,
         repository: String(o.image),
         file: String(o.file),

@@ -6,6 +6,10 @@ export interface DockerPluginOptions {
   buildTargetName?: string;
   /** Name of the inferred run target (default `docker-run`). */
   runTargetName?: string;
+  /** Name of the inferred promotion target (default `docker-push`). */
+  pushTargetName?: string;
+  /** Tags docker-push adds (default `["{version}", "{shortSha}", "latest"]`). */
+  releaseTags?: string[];
   /** Name of the inferred target that runs a project's compose service with its built image (default `docker-up`). */
   upTargetName?: string;
   /** Name of the inferred target that runs a project's compose service in development mode (default `docker-dev`). */
@@ -36,6 +40,8 @@ export interface DockerPluginOptions {
 export interface NormalizedOptions extends DockerPluginOptions {
   buildTargetName: string;
   runTargetName: string;
+  pushTargetName: string;
+  releaseTags: string[];
   upTargetName: string;
   devTargetName: string;
   composeFile: string;
@@ -50,6 +56,8 @@ export function normalizeOptions(options: DockerPluginOptions | undefined): Norm
     ...options,
     buildTargetName: options?.buildTargetName ?? 'docker-build',
     runTargetName: options?.runTargetName ?? 'docker-run',
+    pushTargetName: options?.pushTargetName ?? 'docker-push',
+    releaseTags: options?.releaseTags ?? ['{version}', '{shortSha}', 'latest'],
     upTargetName: options?.upTargetName ?? 'docker-up',
     devTargetName: options?.devTargetName ?? 'docker-dev',
     composeFile: options?.composeFile ?? 'docker/compose/docker-compose.yml',

@@ -26,7 +26,7 @@ describe('inference', () => {
     write('apps/api/.dockerignore', '**/__pycache__\n');
     const { targets, groups, warning } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({ registry: '127.0.0.1:5000', buildArgs: { VERSION: '${APP_VERSION}' } }), root);
     expect(warning).toBeUndefined();
-    expect(groups).toEqual(['docker-build', 'docker-run']);
+    expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push']);
     const build = targets['docker-build'];
     expect(build).toMatchObject({
       executor: '@org/docker:build',
@@ -47,15 +47,29 @@ describe('inference', () => {
       '!{projectRoot}/**/__pycache__',
       '!{projectRoot}/**/__pycache__/**/*',
       { env: 'APP_VERSION' },
-      { dependentTasksOutputFiles: '**/*' },
+      { dependentTasksOutputFiles: '**/!(image.json)' },
     ]);
     expect(targets['docker-run']).toMatchObject({ executor: '@org/docker:run', continuous: true, dependsOn: ['docker-build'], options: { ports: ['8000:8000'] } });
+    // CI: push, reuse what the registry has, registry layer cache; promotion by digest.
+    expect(build.configurations).toEqual({ ci: { push: true, skipExisting: true, registryCache: true } });
+    expect(targets['docker-push']).toMatchObject({
+      executor: '@org/docker:push',
+      dependsOn: ['docker-build'],
+      configurations: { ci: {} },
+      options: { buildTarget: 'docker-build', tags: ['{version}', '{shortSha}', 'latest'] },
+    });
+  });
+
+  it('without a registry option, the image name depends on DOCKER_REGISTRY, so the hash does too', () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ ./src/\n');
+    const { targets } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
+    expect(targets['docker-build'].inputs).toContainEqual({ env: 'DOCKER_REGISTRY' });
   });
 
   it('extra Dockerfiles get their own targets, image and output directory', () => {
     write('apps/api/Dockerfile.worker', 'FROM python:3.12-slim\nCOPY worker.py /\n');
     const { targets } = inferTargets('apps/api/Dockerfile.worker', 'apps/api', normalizeOptions({}), root);
-    expect(Object.keys(targets)).toEqual(['docker-build-worker', 'docker-run-worker']);
+    expect(Object.keys(targets)).toEqual(['docker-build-worker', 'docker-run-worker', 'docker-push-worker']);
     expect(targets['docker-build-worker'].outputs).toEqual(['{workspaceRoot}/dist/docker/apps/api@worker']);
     expect(targets['docker-build-worker'].options).toMatchObject({ image: 'api-worker', outputPath: 'dist/docker/apps/api@worker' });
   });
@@ -86,7 +100,7 @@ describe('inference', () => {
     const development = composeServices('services:\n  api:\n    build: { target: development }\n', 'docker/compose');
     const options = normalizeOptions({ upTargetName: 'up' });
     const { targets, groups } = inferTargets('apps/api/Dockerfile', 'apps/api', options, root, { production, development });
-    expect(groups).toEqual(['docker-build', 'docker-run', 'up', 'docker-dev']);
+    expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'up', 'docker-dev']);
     expect(targets.up).toMatchObject({
       executor: '@org/docker:compose',
       continuous: true,
@@ -101,6 +115,6 @@ describe('inference', () => {
     // A project no compose service builds gets neither.
     write('apps/web/project.json', '{}');
     write('apps/web/Dockerfile', 'FROM node:22\n');
-    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual(['docker-build', 'docker-run']);
+    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual(['docker-build', 'docker-run', 'docker-push']);
   });
 });

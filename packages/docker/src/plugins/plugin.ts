@@ -22,7 +22,9 @@ import { InferenceCache } from './inference-cache';
 import { normalizeOptions, withProjectOverrides, type DockerPluginOptions, type NormalizedOptions } from './options';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
-const PLUGIN_VERSION = '4';
+const PLUGIN_VERSION = '5';
+/** The configuration of docker-build (and its consumers) that pushes and uses the registry. */
+export const CI = 'ci';
 
 /** `Dockerfile` -> '' (the main one); `Dockerfile.worker` / `worker.Dockerfile` -> `worker`; `Containerfile` -> `containerfile`. */
 export function dockerfileName(file: string): string | undefined {
@@ -83,6 +85,7 @@ function composeTargets(projectRoot: string, buildName: string, options: Normali
       executor: '@org/docker:compose',
       continuous: true,
       dependsOn: [buildName],
+      configurations: { [CI]: {} },
       options: { files: [options.composeFile], service: prod.service, buildTarget: buildName, imageEnv: prod.imageEnv, image: prod.imageEnv ? undefined : prod.image },
       metadata: {
         technologies: ['docker'],
@@ -116,6 +119,7 @@ export function inferTargets(
   const suffix = dockerfileName(dockerfile) as string;
   const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
   const runName = suffix ? `${options.runTargetName}-${suffix}` : options.runTargetName;
+  const pushName = suffix ? `${options.pushTargetName}-${suffix}` : options.pushTargetName;
   const projectJson = readJson(join(workspaceRoot, projectRoot, 'project.json'));
   const packageJson = readJson(join(workspaceRoot, projectRoot, 'package.json'));
   const targetsJson = projectJson?.targets as Record<string, { options?: Record<string, unknown> }> | undefined;
@@ -145,8 +149,11 @@ export function inferTargets(
       return /^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? [] : globs.map((g) => token(join2(posix.normalize(dir), g), projectRoot));
     }),
     ...[...new Set(Object.values(opts.buildArgs ?? {}).flatMap(envReferences))].map((env) => ({ env })),
-    // What a `build` target produced (even when restored from cache) and upstream image records.
-    { dependentTasksOutputFiles: '**/*' },
+    // The ci configuration pushes to $DOCKER_REGISTRY: another registry is another image name.
+    ...(opts.registry ? [] : [{ env: 'DOCKER_REGISTRY' }]),
+    // What a `build` target produced (even when restored from cache), and which build each
+    // upstream image is (image.ref); not image.json, whose timings differ between equal builds.
+    { dependentTasksOutputFiles: '**/!(image.json)' },
   ];
 
   // Extra Dockerfiles get sibling directories: nested ones would be wiped when the main output is restored.
@@ -178,6 +185,9 @@ export function inferTargets(
       inputs,
       outputs: [suffix ? `{workspaceRoot}/${outputPath}` : '{workspaceRoot}/dist/docker/{projectRoot}'],
       options: buildOptions,
+      // CI: push the content tag (and tags) to the registry, reuse what the registry already
+      // has, and keep a registry layer cache per image.
+      configurations: { [CI]: { push: true, skipExisting: true, registryCache: true } },
       metadata: {
         technologies: ['docker'],
         description: `Build the ${image} image from ${basename(dockerfile)}${opts.target ? ` (stage ${opts.target})` : ''} with BuildKit.${why}`,
@@ -192,10 +202,23 @@ export function inferTargets(
       continuous: true,
       dependsOn: [buildName],
       options: { buildTarget: buildName, ports },
+      configurations: { [CI]: {} },
       metadata: {
         technologies: ['docker'],
         description: `Run the ${image} image built by ${buildName}; brings it back first if the engine lacks it.`,
         help: { command: 'docker run --help', example: { options: { detach: true, ports: ['8080:8000'] } } },
+      },
+    },
+    [pushName]: {
+      executor: '@org/docker:push',
+      dependsOn: [buildName],
+      // Promotion needs a pushed image: `-c ci` (Nx hands the configuration to docker-build).
+      configurations: { [CI]: {} },
+      options: { buildTarget: buildName, tags: options.releaseTags },
+      metadata: {
+        technologies: ['docker'],
+        description: `Add release tags (${options.releaseTags.join(', ')}) to the image ${buildName} pushed, by digest in the registry: no rebuild, no layer transfer.`,
+        help: { command: 'docker buildx imagetools create --help', example: { options: { tags: ['{version}', 'stable'] } } },
       },
     },
   };

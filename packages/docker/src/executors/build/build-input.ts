@@ -1,11 +1,14 @@
 // Turns executor options into a core build input: paths against the workspace root
 // (never the working directory), environment values for build args, expanded tags and
 // OCI labels.
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { ImageBuildInput } from '../../core/image-build';
 import { gitInfo } from '../../core/git';
 import { expandTags } from '../../core/naming';
 import { envReferences, interpolateEnv } from '../../core/env-args';
+import { hasRegistryHost, inRegistry, registryCache } from '../../core/registry';
+import { BuildFailure } from '../../core/image-build';
 import type { BuildExecutorSchema } from './schema';
 
 export interface TaskFacts {
@@ -14,6 +17,33 @@ export interface TaskFacts {
   projectRoot: string;
   nxHash: string;
   version?: string;
+  /** nx.json `defaultBase`: whose registry cache every branch reads. */
+  defaultBranch?: string;
+}
+
+/** A project's version: project.json `version`, else package.json `version`. */
+export function projectVersion(workspaceRoot: string, projectRoot: string): string | undefined {
+  for (const file of ['project.json', 'package.json']) {
+    try {
+      const v = (JSON.parse(readFileSync(join(workspaceRoot, projectRoot, file), 'utf8')) as { version?: unknown }).version;
+      if (typeof v === 'string' && v) return v;
+    } catch {
+      // no such file, or not JSON: try the next
+    }
+  }
+  return undefined;
+}
+
+/** The repository to tag: `registry` (option, else DOCKER_REGISTRY when pushing) + image. */
+export function targetRepository(options: Pick<BuildExecutorSchema, 'image' | 'registry' | 'push'>, env: NodeJS.ProcessEnv = process.env): string {
+  const registry = options.registry ?? (options.push ? env.DOCKER_REGISTRY : undefined);
+  const repository = inRegistry(options.image, registry);
+  if (options.push && !repository.includes('/') && !hasRegistryHost(repository)) {
+    throw new BuildFailure(
+      `Pushing ${repository} needs a registry: set DOCKER_REGISTRY (e.g. ghcr.io/acme or 127.0.0.1:5000) or the plugin's "registry" option.`,
+    );
+  }
+  return repository;
 }
 
 export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts): Promise<ImageBuildInput> {
@@ -22,13 +52,15 @@ export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts
   if (missing.length) {
     console.warn(`Build args read ${missing.join(', ')} from the environment, which is not set; they are passed as empty strings.`);
   }
+  const repository = targetRepository(options);
+  const cache = options.registryCache && options.push ? registryCache(repository, git.branch, task.defaultBranch ?? 'main') : undefined;
   const buildArgs = Object.fromEntries(Object.entries(options.buildArgs ?? {}).map(([k, v]) => [k, interpolateEnv(v, process.env)]));
   return {
     workspaceRoot: task.workspaceRoot,
     cwd: task.workspaceRoot,
     dockerfile: resolve(task.workspaceRoot, options.file),
     context: resolve(task.workspaceRoot, options.context),
-    repository: options.image,
+    repository,
     extraTags: expandTags(options.tags ?? ['latest'], {
       projectName: task.projectName,
       projectRoot: task.projectRoot,
@@ -50,8 +82,9 @@ export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts
     secrets: options.secrets,
     buildContexts: options.buildContexts,
     platforms: options.platforms,
-    cacheFrom: options.cacheFrom,
-    cacheTo: options.cacheTo,
+    cacheFrom: [...(options.cacheFrom ?? []), ...(cache?.cacheFrom ?? [])],
+    cacheTo: [...(options.cacheTo ?? []), ...(cache?.cacheTo ?? [])],
+    registryCache: Boolean(cache),
     network: options.network,
     pull: options.pull,
     noCache: options.noCache,

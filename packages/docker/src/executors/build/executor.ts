@@ -1,11 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { resolve } from 'node:path';
-import { buildImage, BuildFailure, summaryLine } from '../../core/image-build';
-import { acquireBuildSlot } from '../../core/build-slots';
+import { BuildFailure, summaryLine } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
 import { removeImageRecord, writeImageRecord } from '../../core/image-record';
-import { toBuildInput, type TaskFacts } from './build-input';
+import { trustedBuild } from '../run/ensure-local';
+import { projectVersion, toBuildInput, type TaskFacts } from './build-input';
 import { withUpstreamImages } from './hand-off';
+import { produceImage } from './produce';
 import type { BuildExecutorSchema } from './schema';
 
 export function taskFacts(context: ExecutorContext): TaskFacts {
@@ -14,7 +15,14 @@ export function taskFacts(context: ExecutorContext): TaskFacts {
   const taskId = [projectName, context.targetName, context.configurationName].filter(Boolean).join(':');
   const nxHash = process.env.NX_TASK_HASH || context.taskGraph?.tasks[taskId]?.hash;
   if (!nxHash) throw new BuildFailure('No Nx task hash: run this target through Nx (`nx run <project>:docker-build`).');
-  return { workspaceRoot: context.root, projectName, projectRoot: project?.root ?? '.', nxHash };
+  return {
+    workspaceRoot: context.root,
+    projectName,
+    projectRoot: project?.root ?? '.',
+    nxHash,
+    version: projectVersion(context.root, project?.root ?? '.'),
+    defaultBranch: context.nxJsonConfiguration?.defaultBase,
+  };
 }
 
 export default async function buildExecutor(options: BuildExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -22,17 +30,12 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
   // Outputs always describe the last run: a failed build must not leave an old record.
   removeImageRecord(outputDir);
   try {
-    const input = withUpstreamImages(await toBuildInput(options, taskFacts(context)), context);
-    const quiet = options.progress === 'quiet';
-    const release = await acquireBuildSlot(options.maxParallelBuilds ?? 0, {
-      onWait: () => console.log(`Waiting for a build slot (maxParallelBuilds: ${options.maxParallelBuilds})...`),
+    // Upstream records are verified like any cached image.json before this build uses them.
+    const input = await withUpstreamImages(await toBuildInput(options, taskFacts(context)), context, async (project, target) => {
+      const found = await trustedBuild(context, target, project);
+      return 'error' in found ? undefined : found.record;
     });
-    let record;
-    try {
-      ({ record } = await buildImage(input, { raw: options.progress === 'rawjson', onLine: quiet ? () => undefined : undefined }));
-    } finally {
-      release();
-    }
+    const record = await produceImage(input, options);
     writeImageRecord(outputDir, record);
     console.log(summaryLine(record));
     return { success: true };

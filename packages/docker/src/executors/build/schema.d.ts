@@ -17,6 +17,9 @@ export interface BuildExecutorSchema {
   noCache?: boolean;
   load?: boolean;
   push?: boolean;
+  registry?: string;
+  registryCache?: boolean;
+  skipExisting?: boolean;
   builder?: string;
   progress?: 'plain' | 'rawjson' | 'quiet';
   maxParallelBuilds?: number;

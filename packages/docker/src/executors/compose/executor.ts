@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import execa from 'execa';
 import { EngineError, tagImage } from '../../core/engine';
 import { BuildFailure } from '../../core/image-build';
-import { ensureLocal, recordedBuild } from '../run/ensure-local';
+import { ensureLocal, trustedBuild } from '../run/ensure-local';
 import type { ComposeExecutorSchema } from './schema';
 
 function fileArgs(options: ComposeExecutorSchema, workspaceRoot: string): string[] {
@@ -20,12 +20,12 @@ export function composeArgv(options: ComposeExecutorSchema, workspaceRoot: strin
 export default async function composeExecutor(options: ComposeExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const env: Record<string, string> = {};
   if (options.buildTarget) {
-    const found = recordedBuild(context, options.buildTarget);
-    if ('error' in found) {
-      console.error(`✖ ${found.error}`);
-      return { success: false };
-    }
     try {
+      const found = await trustedBuild(context, options.buildTarget);
+      if ('error' in found) {
+        console.error(`✖ ${found.error}`);
+        return { success: false };
+      }
       const ref = await ensureLocal(found.record, found.buildOptions, context);
       // The exact image Nx built, never whatever `latest` happens to be.
       if (options.imageEnv) env[options.imageEnv] = ref;

@@ -3,21 +3,20 @@ import execa from 'execa';
 import { BuildFailure } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
 import { sanitizeRepository } from '../../core/naming';
-import { ensureLocal, recordedBuild } from './ensure-local';
+import { ensureLocal, trustedBuild } from './ensure-local';
 import type { RunExecutorSchema } from './schema';
 
 export default async function runExecutor(options: RunExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const projectName = context.projectName ?? '';
   const buildTarget = options.buildTarget ?? 'docker-build';
-  const found = recordedBuild(context, buildTarget);
-  if ('error' in found) {
-    console.error(`✖ ${found.error}`);
-    return { success: false };
-  }
-  const { buildOptions, record } = found;
   let ref: string;
   try {
-    ref = await ensureLocal(record, buildOptions, context);
+    const found = await trustedBuild(context, buildTarget);
+    if ('error' in found) {
+      console.error(`✖ ${found.error}`);
+      return { success: false };
+    }
+    ref = await ensureLocal(found.record, found.buildOptions, context);
   } catch (e) {
     if (e instanceof BuildFailure || e instanceof EngineError) {
       console.error(`✖ ${e.message}`);
