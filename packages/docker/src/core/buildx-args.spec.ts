@@ -42,10 +42,16 @@ describe('buildxArgv', () => {
     expect(pairs('--cache-to')).toEqual(['type=registry,ref=r/api:buildcache,mode=max']);
     expect(pairs('--network')).toEqual(['none']);
     expect(pairs('--metadata-file')).toEqual(['/tmp/m.json']);
+    // A pushed image is an index with provenance, so promotion by digest keeps its digest.
+    expect(pairs('--provenance')).toEqual(['mode=min']);
     expect(argv).toEqual(expect.arrayContaining(['--pull', '--no-cache', '--push']));
     // push without an explicit load: nothing is loaded into the local store
     expect(argv).not.toContain('--load');
     expect(argv[argv.length - 1]).toBe('/ws/apps/api');
+  });
+
+  it('asks for no attestation when the image is only loaded', () => {
+    expect(buildxArgv(base)).not.toContain('--provenance');
   });
 
   it('loads and pushes when both are asked for', () => {
