@@ -94,7 +94,6 @@ describe('CI: registry, remote Nx cache, promotion without rebuilds', () => {
     const sha = (await runner1.git('rev-parse', 'HEAD')).slice(0, 12);
     // -c ci reaches the docker-build dependency too: the pushed build, a cache hit.
     const r = await runner1.nx(['run', 'api:docker-push', '-c', 'ci'], env);
-    console.log(r.output);
     expect(r.exitCode).toBe(0);
     expect(runner1.lastRun()['api:docker-build:ci'].cacheStatus).toBe('local-cache-hit');
     const rec = record(runner1, 'api');
