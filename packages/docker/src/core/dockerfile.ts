@@ -21,6 +21,20 @@ export interface SourceRead {
   from?: string;
 }
 
+/** One instruction of a stage (after its FROM), for analysis: lint rules and perf diagnosis. */
+export interface InstructionInfo {
+  /** Upper case: RUN, COPY, ... */
+  keyword: string;
+  line: number;
+  /** Arguments without flags, as written (continuations kept). */
+  args: string;
+  /** Flags as name -> values (`--mount` can repeat); `--mount` values parsed into `mounts`. */
+  flags: Record<string, string[]>;
+  mounts: Array<Record<string, string>>;
+  /** The whole instruction on one line, whitespace collapsed, as BuildKit names its step. */
+  text: string;
+}
+
 export interface Stage {
   index: number;
   name?: string;
@@ -32,6 +46,7 @@ export interface Stage {
   reads: SourceRead[];
   /** Ports from EXPOSE, as written (`8000`, `8000/tcp`). */
   exposes: string[];
+  instructions: InstructionInfo[];
 }
 
 export interface DockerfileModel {
@@ -148,12 +163,23 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
         rawImage,
         reads: [],
         exposes: [],
+        instructions: [],
       };
       stages.push(current);
       scope = {};
       continue;
     }
     if (!current) continue; // ARGs before the first FROM are handled above
+    const flags: Record<string, string[]> = {};
+    for (const f of flagsOf(instruction)) (flags[f.getName().toLowerCase()] ??= []).push(f.getValue() ?? '');
+    current.instructions.push({
+      keyword,
+      line,
+      args: instruction.getArgumentsContent() ?? '',
+      flags,
+      mounts: (flags.mount ?? []).map(parseMount),
+      text: (instruction.getTextContent() ?? '').replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim(),
+    });
     if (keyword === 'ARG') {
       for (const arg of instruction.getArguments()) {
         const [name, ...value] = arg.getValue().split('=');

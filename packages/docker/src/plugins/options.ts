@@ -8,6 +8,8 @@ export interface DockerPluginOptions {
   runTargetName?: string;
   /** Name of the inferred promotion target (default `docker-push`). */
   pushTargetName?: string;
+  /** Name of the inferred measurement target (default `docker-perf`). */
+  perfTargetName?: string;
   /** Tags docker-push adds (default `["{version}", "{shortSha}", "latest"]`). */
   releaseTags?: string[];
   /** Name of the inferred target that runs a project's compose service with its built image (default `docker-up`). */
@@ -41,6 +43,7 @@ export interface NormalizedOptions extends DockerPluginOptions {
   buildTargetName: string;
   runTargetName: string;
   pushTargetName: string;
+  perfTargetName: string;
   releaseTags: string[];
   upTargetName: string;
   devTargetName: string;
@@ -57,6 +60,7 @@ export function normalizeOptions(options: DockerPluginOptions | undefined): Norm
     buildTargetName: options?.buildTargetName ?? 'docker-build',
     runTargetName: options?.runTargetName ?? 'docker-run',
     pushTargetName: options?.pushTargetName ?? 'docker-push',
+    perfTargetName: options?.perfTargetName ?? 'docker-perf',
     releaseTags: options?.releaseTags ?? ['{version}', '{shortSha}', 'latest'],
     upTargetName: options?.upTargetName ?? 'docker-up',
     devTargetName: options?.devTargetName ?? 'docker-dev',

@@ -120,6 +120,7 @@ export function inferTargets(
   const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
   const runName = suffix ? `${options.runTargetName}-${suffix}` : options.runTargetName;
   const pushName = suffix ? `${options.pushTargetName}-${suffix}` : options.pushTargetName;
+  const perfName = suffix ? `${options.perfTargetName}-${suffix}` : options.perfTargetName;
   const projectJson = readJson(join(workspaceRoot, projectRoot, 'project.json'));
   const packageJson = readJson(join(workspaceRoot, projectRoot, 'package.json'));
   const targetsJson = projectJson?.targets as Record<string, { options?: Record<string, unknown> }> | undefined;
@@ -219,6 +220,19 @@ export function inferTargets(
         technologies: ['docker'],
         description: `Add release tags (${options.releaseTags.join(', ')}) to the image ${buildName} pushed, by digest in the registry: no rebuild, no layer transfer.`,
         help: { command: 'docker buildx imagetools create --help', example: { options: { tags: ['{version}', 'stable'] } } },
+      },
+    },
+    [perfName]: {
+      executor: '@org/docker:perf',
+      // Measurements are never replayed, and never share the cores with other builds.
+      cache: false,
+      parallelism: false,
+      dependsOn: [buildName],
+      options: { buildTarget: buildName },
+      metadata: {
+        technologies: ['docker'],
+        description: `Measure ${image}'s builds (no cache, with cache, code change, dependency change, Nx no-op) and explain them; reports in dist/docker-perf.`,
+        help: { command: 'docker buildx build --help', example: { options: { runs: 5, baseline: 'dist/docker-perf/baseline.json' } } },
       },
     },
   };
