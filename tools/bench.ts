@@ -6,7 +6,7 @@
 // each scenario runs N times per tool (median), the tools taking turns.
 //   npm run bench                # 3 rounds
 //   npm run bench -- 5
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import execa from 'execa';
@@ -18,6 +18,8 @@ const CHANGED = 'apps/ingestion-api/src/main.py';
 interface Tool {
   name: string;
   root: string;
+  /** Working directory of the commands, relative to root. */
+  cwd?: string;
   noop: string[];
   change: string[];
 }
@@ -47,6 +49,9 @@ async function clone(name: string, nxJson?: (json: Record<string, unknown>) => R
   const root = mkdtempSync(join(tmpdir(), `org-docker-bench-${name}-`));
   await execa('git', ['clone', '-q', REPO, root]);
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // The plugin's own dependencies (e.g. yaml 2, where the root has yaml 1).
+  const pluginModules = join(REPO, 'packages', 'docker', 'node_modules');
+  if (existsSync(pluginModules)) symlinkSync(pluginModules, join(root, 'packages', 'docker', 'node_modules'), 'dir');
   if (nxJson) {
     const file = join(root, 'nx.json');
     writeFileSync(file, JSON.stringify(nxJson(JSON.parse(readFileSync(file, 'utf8'))), null, 2));
@@ -86,21 +91,23 @@ async function main(): Promise<void> {
     {
       name: 'buildx bake',
       root: await clone('bake'),
-      noop: ['docker', 'buildx', 'bake', '--file', 'docker/compose/docker-compose.yml', '--load'],
-      change: ['docker', 'buildx', 'bake', '--file', 'docker/compose/docker-compose.yml', '--load'],
+      // Bake resolves the compose file's build contexts against the working directory.
+      cwd: 'docker/compose',
+      noop: ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--load'],
+      change: ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--load'],
     },
   ];
   try {
     // Warm-up: every tool builds everything once, so all start from the same BuildKit cache.
-    for (const t of tools) console.log(`warm-up ${t.name}: ${(await sh(t.root, t.noop)).toFixed(1)} s`);
+    for (const t of tools) console.log(`warm-up ${t.name}: ${(await sh(join(t.root, t.cwd ?? ''), t.noop)).toFixed(1)} s`);
     const times: Record<string, { noop: number[]; change: number[] }> = Object.fromEntries(tools.map((t) => [t.name, { noop: [], change: [] }]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 ? [...tools].reverse() : tools;
       for (const t of order) {
-        const noop = await sh(t.root, t.noop);
+        const noop = await sh(join(t.root, t.cwd ?? ''), t.noop);
         times[t.name].noop.push(noop);
         await changeOneService(t.root, `${process.pid}-${round}`);
-        const change = await sh(t.root, t.change);
+        const change = await sh(join(t.root, t.cwd ?? ''), t.change);
         times[t.name].change.push(change);
         console.log(`round ${round + 1} ${t.name}: no-op ${noop.toFixed(2)} s, one-service change ${change.toFixed(2)} s`);
       }

@@ -35,7 +35,7 @@ const INSTALLERS: Installer[] = [
   { tool: 'deno', pattern: /\bdeno\s+(?:install|cache)\b/, cache: '/deno-dir' },
   { tool: 'go', pattern: /\bgo\s+mod\s+download\b/, cache: '/go/pkg/mod' },
   { tool: 'bundler', pattern: /\bbundle\s+install\b/, cache: '/usr/local/bundle/cache' },
-  { tool: 'cargo', pattern: /\bcargo\s+(?:fetch|build)\b/, cache: '/usr/local/cargo/registry' },
+  { tool: 'cargo', pattern: /\bcargo\s+fetch\b/, cache: '/usr/local/cargo/registry' },
 ];
 const APT: Installer = { tool: 'apt-get', pattern: /\bapt(?:-get)?\s+(?:-\S+\s+)*install\b/, cache: '/var/cache/apt' };
 
@@ -64,7 +64,8 @@ export function copiesSources(instruction: InstructionInfo): boolean {
   return sources.length > 0 && sources.some((s) => !MANIFEST.test(s.replace(/\/+$/, '')));
 }
 
-function copyArgs(args: string): string[] {
+/** COPY/ADD words (sources then destination), JSON or shell form. */
+export function copyArgs(args: string): string[] {
   const trimmed = args.replace(/\\\r?\n/g, ' ').trim();
   if (trimmed.startsWith('[')) {
     try {
@@ -88,12 +89,17 @@ function inherited(model: DockerfileModel, stage: Stage): InstructionInfo[] {
   return chain.flatMap((s) => s.instructions);
 }
 
+/** The stages a build of `target` runs, or every stage (a linter reads the whole file). */
+function stagesOf(model: DockerfileModel, target: string | undefined, everyStage: boolean): Stage[] {
+  return everyStage ? model.stages : neededStages(model, target);
+}
+
 const short = (text: string, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Dependency installs that come after a COPY of sources (in their stage or the stages it builds FROM). */
-export function installAfterSourceCopy(model: DockerfileModel, target?: string): Finding[] {
+export function installAfterSourceCopy(model: DockerfileModel, target?: string, everyStage = false): Finding[] {
   const findings: Finding[] = [];
-  for (const stage of neededStages(model, target)) {
+  for (const stage of stagesOf(model, target, everyStage)) {
     const before = inherited(model, stage);
     stage.instructions.forEach((instruction, i) => {
       const installer = dependencyInstaller(instruction);
@@ -113,9 +119,9 @@ export function installAfterSourceCopy(model: DockerfileModel, target?: string):
 }
 
 /** Install steps (language packages or apt) without a BuildKit cache mount. */
-export function installWithoutCacheMount(model: DockerfileModel, target?: string): Finding[] {
+export function installWithoutCacheMount(model: DockerfileModel, target?: string, everyStage = false): Finding[] {
   const findings: Finding[] = [];
-  for (const stage of neededStages(model, target)) {
+  for (const stage of stagesOf(model, target, everyStage)) {
     for (const instruction of stage.instructions) {
       const installer = anyInstaller(instruction);
       if (!installer || instruction.mounts.some((m) => m.type === 'cache')) continue;
@@ -135,9 +141,9 @@ export function installWithoutCacheMount(model: DockerfileModel, target?: string
 }
 
 /** Base images referenced by tag only (or not at all): the build can change under you. */
-export function unpinnedBaseImages(model: DockerfileModel, target?: string): Finding[] {
+export function unpinnedBaseImages(model: DockerfileModel, target?: string, everyStage = false): Finding[] {
   const findings: Finding[] = [];
-  for (const stage of neededStages(model, target)) {
+  for (const stage of stagesOf(model, target, everyStage)) {
     const image = stage.image;
     if (!image || image === 'scratch' || parentStage(model, stage)) continue;
     if (/@sha256:[a-f0-9]{64}$/.test(image)) continue;

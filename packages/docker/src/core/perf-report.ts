@@ -120,7 +120,7 @@ export function renderChart(report: AggregateReport, width = 900, height = 360):
   const parts: string[] = [];
   for (let t = 0; t <= top + 1e-9; t += top / 5) {
     parts.push(`<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/>`);
-    parts.push(`<text x="${pad.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${t.toFixed(t < 10 ? 1 : 0)} s</text>`);
+    parts.push(`<text x="${pad.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${t.toFixed(top <= 10 ? 1 : 0)} s</text>`);
   }
   report.projects.forEach((p, gi) => {
     const x0 = pad.left + gi * groupW + groupW * 0.1;

@@ -1,8 +1,9 @@
-import { readJson, readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
+import { readJson, readNxJson, readProjectConfiguration, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse } from 'yaml';
 import { parseDockerfile } from '../../core/dockerfile';
 import { ignoreMatcher, parseIgnore } from '../../core/dockerignore';
+import { lintText } from '../../core/lint';
 import type { Runtime } from '../../core/runtime';
 import { serviceGenerator } from './generator';
 
@@ -138,5 +139,30 @@ describe('service generator', () => {
     await expect(serviceGenerator(tree, { name: 'a', runtime: 'node', systemPackages: 'curl;rm -rf /' })).rejects.toThrow(/not a Debian package name/);
     await serviceGenerator(tree, { name: 'a', runtime: 'node' });
     await expect(serviceGenerator(tree, { name: 'a', runtime: 'python', directory: 'apps/other' })).rejects.toThrow(/project named "a" already exists/);
+  });
+});
+
+describe('generated Dockerfiles pass docker-lint', () => {
+  it.each([
+    ['python', false],
+    ['python', true],
+    ['node', false],
+    ['node', true],
+    ['deno', false],
+    ['deno', true],
+  ] as Array<[Runtime, boolean]>)('%s (gpu: %s): no error or warning finding', async (runtime, gpu) => {
+    const tree = createTreeWithEmptyWorkspace();
+    await serviceGenerator(tree, { name: 'svc', runtime, gpu });
+    const root = 'apps/svc';
+    const files: string[] = [];
+    visitNotIgnoredFiles(tree, root, (f) => files.push(f.slice(root.length + 1)));
+    const target = readProjectConfiguration(tree, 'svc').targets?.['docker-build']?.options?.target as string | undefined;
+    const result = lintText(`${root}/Dockerfile`, tree.read(`${root}/Dockerfile`, 'utf-8') ?? '', {
+      target,
+      ignore: parseIgnore(tree.read(`${root}/.dockerignore`, 'utf-8') ?? ''),
+      contextFiles: files,
+      readContextFile: (p) => tree.read(`${root}/${p}`, 'utf-8') ?? undefined,
+    });
+    expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });
 });

@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { fails, formatSarif, formatText, lintText, pragmas, unknownRules } from './lint';
+import { RULES } from './lint-rules';
+
+const FIXTURES = join(__dirname, '..', '..', 'test-fixtures');
+const CORPUS = join(FIXTURES, 'lint-corpus');
+
+describe('docker-lint', () => {
+  describe('corpus of real-world-style Dockerfiles', () => {
+    const expected = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8')) as Record<string, string[]>;
+    const files = readdirSync(CORPUS).filter((f) => f.endsWith('.Dockerfile')).sort();
+
+    it('has at least 30 varied files, each with recorded expectations', () => {
+      expect(files.length).toBeGreaterThanOrEqual(30);
+      expect(Object.keys(expected).sort()).toEqual(files);
+      const all = files.map((f) => readFileSync(join(CORPUS, f), 'utf8')).join('\n');
+      // The shapes the corpus must exercise.
+      for (const shape of [/<<EOF/, /^ONBUILD /m, /^# escape=`/m, /\\\n/, /C:[\\/]/, /^(RUN|COPY) \[/m, /^FROM .* AS /m]) expect(all).toMatch(shape);
+    });
+
+    it.each(files)('%s: no crash, and exactly the recorded findings', (file) => {
+      const result = lintText(file, readFileSync(join(CORPUS, file), 'utf8'));
+      expect(result.findings.map((f) => `${f.id}:${f.line ?? ''}`)).toEqual(expected[file]);
+    });
+  });
+
+  it('a `# docker-lint ignore=` comment silences those rules on the next instruction only', () => {
+    const text = 'FROM python:3.12-slim\n# docker-lint ignore=pip-no-cache, install-without-cache-mount\nRUN pip install \\\n    flask\nRUN pip install requests\nUSER 10001\n';
+    expect([...(pragmas(text).get(3) ?? [])]).toEqual(['pip-no-cache', 'install-without-cache-mount']);
+    const r = lintText('Dockerfile', text);
+    expect(r.findings.filter((f) => f.id === 'pip-no-cache').map((f) => f.line)).toEqual([5]);
+    expect(r.suppressed).toBe(2);
+  });
+
+  it('severity overrides change or switch off rules; unknown ids are reported', () => {
+    const text = 'FROM python:3.12-slim\nRUN pip install flask\n';
+    const r = lintText('Dockerfile', text, { rules: { 'runs-as-root': 'off', 'pip-no-cache': 'error', 'base-image-unpinned': 'off', 'install-without-cache-mount': 'off' } });
+    expect(r.findings.map((f) => [f.id, f.severity])).toEqual([['pip-no-cache', 'error']]);
+    expect(unknownRules({ 'runs-as-root': 'off', 'no-such-rule': 'error' })).toEqual(['no-such-rule']);
+  });
+
+  it('fails at or above the threshold', () => {
+    const warnOnly = [lintText('Dockerfile', 'FROM python:3.12-slim\nCMD python app.py\nUSER 10001\n', { rules: { 'base-image-unpinned': 'off' } })];
+    expect(fails(warnOnly, 'error')).toBe(false);
+    expect(fails(warnOnly, 'warning')).toBe(true);
+    expect(fails(warnOnly, 'none')).toBe(false);
+  });
+
+  it('text output groups by file and names line, severity and rule', () => {
+    const text = formatText([lintText('apps/api/Dockerfile', 'FROM node\nCMD node a.js\n')]);
+    expect(text.split('\n')[0]).toBe('apps/api/Dockerfile');
+    expect(text).toMatch(/^ +1 +error +runs-as-root +the final stage \(line 1\) sets no USER/m);
+    expect(text).toMatch(/^ +2 +warning +exec-form +CMD in shell form$/m);
+  });
+
+  it('SARIF output validates against the SARIF 2.1.0 schema and carries rule, level, file and line', () => {
+    const schema = JSON.parse(readFileSync(join(FIXTURES, 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+    // The schema's language-tag pattern is not valid as a unicode regular expression.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const results = [lintText('apps/api/Dockerfile', 'FROM node\nCOPPY . .\nCMD node a.js\n'), lintText('apps/web/Dockerfile', 'FROM nginx:1.27\nUSER nginx\n')];
+    const sarif = formatSarif(results, '0.0.0') as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<Record<string, unknown>> }> };
+    expect(validate(sarif)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(expect.arrayContaining(RULES.map((r) => r.id)));
+    expect(run.results).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'exec-form',
+        level: 'warning',
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'apps/api/Dockerfile' }, region: { startLine: 3 } } }],
+      }),
+    );
+    expect(run.results).toContainEqual(expect.objectContaining({ ruleId: 'syntax', level: 'error' }));
+    // A broken document fails the schema: the check can fail.
+    expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
+  });
+});

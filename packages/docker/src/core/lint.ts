@@ -1,0 +1,154 @@
+// docker-lint: runs the rules over one Dockerfile, honours `# docker-lint ignore=RULE` pragmas
+// and severity overrides, and renders the result as text, JSON or SARIF 2.1.0.
+import { parseDockerfile } from './dockerfile';
+import type { Finding, Severity } from './analysis';
+import type { IgnorePattern } from './dockerignore';
+import { RULES, ruleById, type LintContext } from './lint-rules';
+
+export type RuleSetting = Severity | 'off';
+export type Threshold = Severity | 'none';
+
+export interface LintOptions {
+  /** Rule id -> severity or `off`. */
+  rules?: Record<string, RuleSetting>;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  ignore?: IgnorePattern[];
+  contextFiles?: string[];
+  readContextFile?: (path: string) => string | undefined;
+}
+
+export interface LintResult {
+  file: string;
+  findings: Finding[];
+  /** Findings silenced by pragmas (kept for the JSON output). */
+  suppressed: number;
+}
+
+const PRAGMA = /^\s*#\s*docker-lint\s+ignore=([A-Za-z0-9_,\s-]+)$/;
+
+/** Line -> rule ids a `# docker-lint ignore=...` comment silences on the instruction below it. */
+export function pragmas(text: string): Map<number, Set<string>> {
+  const lines = text.split(/\r?\n/);
+  const out = new Map<number, Set<string>>();
+  let pending = new Set<string>();
+  let continued = false;
+  lines.forEach((raw, i) => {
+    const m = PRAGMA.exec(raw);
+    if (m) {
+      for (const id of m[1].split(/[\s,]+/).filter(Boolean)) pending.add(id);
+      return;
+    }
+    if (!raw.trim() || raw.trim().startsWith('#') || continued) {
+      continued = continued && /\\\s*$/.test(raw);
+      return;
+    }
+    // The first line of the next instruction.
+    if (pending.size) out.set(i + 1, pending);
+    pending = new Set();
+    continued = /\\\s*$/.test(raw);
+  });
+  return out;
+}
+
+export function unknownRules(settings: Record<string, RuleSetting> | undefined): string[] {
+  return Object.keys(settings ?? {}).filter((id) => !ruleById(id));
+}
+
+export function lintText(file: string, text: string, options: LintOptions = {}): LintResult {
+  const model = parseDockerfile(text, { buildArgs: options.buildArgs });
+  // Duplicate stage names have their own rule (with its fix); the parser reports them too.
+  const findings: Finding[] = model.errors.filter((e) => !/^duplicate name /.test(e.message)).map((e) => ({
+    id: 'syntax',
+    severity: 'error' as const,
+    line: e.line,
+    message: e.message,
+    fix: 'Fix the instruction: Docker refuses this Dockerfile.',
+  }));
+  const ctx: LintContext = { model, ignore: options.ignore, contextFiles: options.contextFiles, readContextFile: options.readContextFile, target: options.target };
+  const silenced = pragmas(text);
+  let suppressed = 0;
+  for (const rule of RULES) {
+    const setting = options.rules?.[rule.id] ?? rule.severity;
+    if (setting === 'off') continue;
+    for (const hit of rule.check(ctx)) {
+      if (hit.line !== undefined && silenced.get(hit.line)?.has(rule.id)) {
+        suppressed++;
+        continue;
+      }
+      findings.push({ id: rule.id, severity: setting, line: hit.line, message: hit.message, fix: rule.fix });
+    }
+  }
+  findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.id.localeCompare(b.id));
+  return { file, findings, suppressed };
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** True when a finding at or above the threshold exists. */
+export function fails(results: LintResult[], threshold: Threshold = 'error'): boolean {
+  if (threshold === 'none') return false;
+  return results.some((r) => r.findings.some((f) => RANK[f.severity] >= RANK[threshold]));
+}
+
+export function formatText(results: LintResult[]): string {
+  const out: string[] = [];
+  for (const r of results) {
+    if (!r.findings.length) {
+      out.push(`${r.file}: no findings${r.suppressed ? ` (${r.suppressed} suppressed)` : ''}`);
+      continue;
+    }
+    out.push(r.file);
+    for (const f of r.findings) out.push(`  ${String(f.line ?? '-').padStart(4)}  ${f.severity.padEnd(7)}  ${f.id.padEnd(28)}  ${f.message}`);
+    const count = (s: Severity) => r.findings.filter((f) => f.severity === s).length;
+    out.push(`  ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info${r.suppressed ? `, ${r.suppressed} suppressed` : ''}`);
+  }
+  return out.join('\n');
+}
+
+export function formatJson(results: LintResult[]): string {
+  return JSON.stringify(results, null, 2);
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** SARIF 2.1.0 for GitHub code scanning: one run, every rule described, results with file and line. */
+export function formatSarif(results: LintResult[], toolVersion: string): Record<string, unknown> {
+  const used = [...new Set(results.flatMap((r) => r.findings.map((f) => f.id)))];
+  const rules = [...RULES.map((r) => r.id), ...used.filter((id) => !ruleById(id))];
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'docker-lint',
+            informationUri: 'https://github.com/org/docker/tree/main/packages/docker#docker-lint',
+            version: toolVersion,
+            rules: rules.map((id) => {
+              const rule = ruleById(id);
+              return {
+                id,
+                name: id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
+                shortDescription: { text: rule?.title ?? 'Dockerfile syntax error' },
+                fullDescription: { text: rule ? `${rule.why} Fix: ${rule.fix}` : 'Docker refuses this Dockerfile.' },
+                defaultConfiguration: { level: SARIF_LEVEL[rule?.severity ?? 'error'] },
+                properties: { tags: [rule?.category ?? 'correctness', ...(rule?.refs ?? [])] },
+              };
+            }),
+          },
+        },
+        results: results.flatMap((r) =>
+          r.findings.map((f) => ({
+            ruleId: f.id,
+            ruleIndex: rules.indexOf(f.id),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: `${f.message}. ${f.fix}` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: f.line ?? 1 } } }],
+          })),
+        ),
+      },
+    ],
+  };
+}

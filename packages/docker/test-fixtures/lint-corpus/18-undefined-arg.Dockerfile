@@ -1,0 +1,4 @@
+FROM ${BASE_IMAGE:-python:3.12-slim}
+ARG LATE=1
+FROM python:${PY_VERSION}
+USER 10001
