@@ -52,3 +52,18 @@ export function weighContext(contextDir: string, ignore: IgnorePattern[]): Conte
   const heavy = [...heavyBytes].map(([dir, bytes]) => ({ dir, bytes })).sort((a, b) => b.bytes - a.bytes);
   return { sentBytes, files: files.length, heavy };
 }
+
+/**
+ * A context's files for the lint rules, cheaply: everything outside the heavy directories, and
+ * one placeholder entry (`<dir>/…`) per heavy directory present, so a huge node_modules is
+ * noticed without being listed.
+ */
+export function contextListing(contextDir: string): string[] {
+  const heavyGlobs = HEAVY_DIRS.map((d) => `**/${d}/**`);
+  const files = fg.sync('**/*', { cwd: contextDir, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: heavyGlobs });
+  const heavy = fg.sync(
+    HEAVY_DIRS.map((d) => `**/${d}`),
+    { cwd: contextDir, dot: true, onlyDirectories: true, followSymbolicLinks: false, deep: 4, ignore: heavyGlobs },
+  );
+  return [...files, ...heavy.map((d) => `${d}/…`)];
+}

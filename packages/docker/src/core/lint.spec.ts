@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { fails, formatSarif, formatText, lintText, pragmas, unknownRules } from './lint';
+import { fails, formatSarif, formatText, lintText, pragmas, rulesMarkdown, unknownRules } from './lint';
 import { RULES } from './lint-rules';
 
 const FIXTURES = join(__dirname, '..', '..', 'test-fixtures');
@@ -78,5 +78,13 @@ describe('docker-lint', () => {
     expect(run.results).toContainEqual(expect.objectContaining({ ruleId: 'syntax', level: 'error' }));
     // A broken document fails the schema: the check can fail.
     expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
+  });
+});
+
+describe('docs', () => {
+  it('the plugin README lists every rule exactly as the code defines it', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const table = /<!-- rules:start -->\n([\s\S]*?)\n<!-- rules:end -->/.exec(readme)?.[1];
+    expect(table).toBe(rulesMarkdown());
   });
 });

@@ -152,3 +152,10 @@ export function formatSarif(results: LintResult[], toolVersion: string): Record<
     ],
   };
 }
+
+/** The README's rules table (kept identical by a test). */
+export function rulesMarkdown(): string {
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const rows = RULES.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.category} | ${cell(r.title)} | ${cell(r.why)} | ${cell(r.fix)} | ${r.refs.join(', ')} |`);
+  return ['| id | default | category | what | why | fix | maps to |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}

@@ -8,6 +8,12 @@ export interface DockerPluginOptions {
   runTargetName?: string;
   /** Name of the inferred promotion target (default `docker-push`). */
   pushTargetName?: string;
+  /** Name of the inferred lint target (default `docker-lint`). */
+  lintTargetName?: string;
+  /** Name of the inferred image audit target (default `docker-audit`). */
+  auditTargetName?: string;
+  /** docker-lint settings for every project: rule id -> severity or off, and the failure threshold. */
+  lint?: { rules?: Record<string, 'error' | 'warning' | 'info' | 'off'>; failOn?: 'error' | 'warning' | 'info' | 'none' };
   /** Name of the inferred measurement target (default `docker-perf`). */
   perfTargetName?: string;
   /** Tags docker-push adds (default `["{version}", "{shortSha}", "latest"]`). */
@@ -44,6 +50,8 @@ export interface NormalizedOptions extends DockerPluginOptions {
   runTargetName: string;
   pushTargetName: string;
   perfTargetName: string;
+  lintTargetName: string;
+  auditTargetName: string;
   releaseTags: string[];
   upTargetName: string;
   devTargetName: string;
@@ -61,6 +69,8 @@ export function normalizeOptions(options: DockerPluginOptions | undefined): Norm
     runTargetName: options?.runTargetName ?? 'docker-run',
     pushTargetName: options?.pushTargetName ?? 'docker-push',
     perfTargetName: options?.perfTargetName ?? 'docker-perf',
+    lintTargetName: options?.lintTargetName ?? 'docker-lint',
+    auditTargetName: options?.auditTargetName ?? 'docker-audit',
     releaseTags: options?.releaseTags ?? ['{version}', '{shortSha}', 'latest'],
     upTargetName: options?.upTargetName ?? 'docker-up',
     devTargetName: options?.devTargetName ?? 'docker-dev',

@@ -26,7 +26,7 @@ describe('inference', () => {
     write('apps/api/.dockerignore', '**/__pycache__\n');
     const { targets, groups, warning } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({ registry: '127.0.0.1:5000', buildArgs: { VERSION: '${APP_VERSION}' } }), root);
     expect(warning).toBeUndefined();
-    expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf']);
+    expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit']);
     const build = targets['docker-build'];
     expect(build).toMatchObject({
       executor: '@org/docker:build',
@@ -71,7 +71,7 @@ describe('inference', () => {
   it('extra Dockerfiles get their own targets, image and output directory', () => {
     write('apps/api/Dockerfile.worker', 'FROM python:3.12-slim\nCOPY worker.py /\n');
     const { targets } = inferTargets('apps/api/Dockerfile.worker', 'apps/api', normalizeOptions({}), root);
-    expect(Object.keys(targets)).toEqual(['docker-build-worker', 'docker-run-worker', 'docker-push-worker', 'docker-perf-worker']);
+    expect(Object.keys(targets)).toEqual(['docker-build-worker', 'docker-run-worker', 'docker-push-worker', 'docker-perf-worker', 'docker-lint-worker', 'docker-audit-worker']);
     expect(targets['docker-build-worker'].outputs).toEqual(['{workspaceRoot}/dist/docker/apps/api@worker']);
     expect(targets['docker-build-worker'].options).toMatchObject({ image: 'api-worker', outputPath: 'dist/docker/apps/api@worker' });
   });
@@ -102,7 +102,7 @@ describe('inference', () => {
     const development = composeServices('services:\n  api:\n    build: { target: development }\n', 'docker/compose');
     const options = normalizeOptions({ upTargetName: 'up' });
     const { targets, groups } = inferTargets('apps/api/Dockerfile', 'apps/api', options, root, { production, development });
-    expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'up', 'docker-dev']);
+    expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit', 'up', 'docker-dev']);
     expect(targets.up).toMatchObject({
       executor: '@org/docker:compose',
       continuous: true,
@@ -117,6 +117,6 @@ describe('inference', () => {
     // A project no compose service builds gets neither.
     write('apps/web/project.json', '{}');
     write('apps/web/Dockerfile', 'FROM node:22\n');
-    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf']);
+    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit']);
   });
 });

@@ -22,7 +22,7 @@ import { InferenceCache } from './inference-cache';
 import { normalizeOptions, withProjectOverrides, type DockerPluginOptions, type NormalizedOptions } from './options';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
-const PLUGIN_VERSION = '5';
+const PLUGIN_VERSION = '6';
 /** The configuration of docker-build (and its consumers) that pushes and uses the registry. */
 export const CI = 'ci';
 
@@ -121,11 +121,14 @@ export function inferTargets(
   const runName = suffix ? `${options.runTargetName}-${suffix}` : options.runTargetName;
   const pushName = suffix ? `${options.pushTargetName}-${suffix}` : options.pushTargetName;
   const perfName = suffix ? `${options.perfTargetName}-${suffix}` : options.perfTargetName;
+  const lintName = suffix ? `${options.lintTargetName}-${suffix}` : options.lintTargetName;
+  const auditName = suffix ? `${options.auditTargetName}-${suffix}` : options.auditTargetName;
   const projectJson = readJson(join(workspaceRoot, projectRoot, 'project.json'));
   const packageJson = readJson(join(workspaceRoot, projectRoot, 'package.json'));
   const targetsJson = projectJson?.targets as Record<string, { options?: Record<string, unknown> }> | undefined;
   const opts = withProjectOverrides(options, targetsJson?.[buildName]?.options);
   const projectName = String(projectJson?.name ?? packageJson?.name ?? basename(projectRoot));
+  const sarifFile = `dist/docker-lint/${projectName.replace(/[^A-Za-z0-9._-]+/g, '_')}${suffix ? `-${suffix}` : ''}.sarif`;
 
   const context = posix.normalize(opts.context.replace('{projectRoot}', projectRoot).replace('{workspaceRoot}', '.'));
   const absContext = join(workspaceRoot, context);
@@ -233,6 +236,40 @@ export function inferTargets(
         technologies: ['docker'],
         description: `Measure ${image}'s builds (no cache, with cache, code change, dependency change, Nx no-op) and explain them; reports in dist/docker-perf.`,
         help: { command: 'docker buildx build --help', example: { options: { runs: 5, baseline: 'dist/docker-perf/baseline.json' } } },
+      },
+    },
+    [lintName]: {
+      executor: '@org/docker:lint',
+      cache: true,
+      inputs: [token(dockerfile, projectRoot), token(`${dockerfile}.dockerignore`, projectRoot), token(join2(context, '.dockerignore'), projectRoot)],
+      outputs: [`{workspaceRoot}/${sarifFile}`],
+      options: {
+        file: dockerfile,
+        context,
+        sarifFile,
+        ...(opts.target ? { target: opts.target } : {}),
+        ...(opts.buildArgs && Object.keys(opts.buildArgs).length ? { buildArgs: opts.buildArgs } : {}),
+        ...(options.lint?.rules ? { rules: options.lint.rules } : {}),
+        ...(options.lint?.failOn ? { failOn: options.lint.failOn } : {}),
+      },
+      metadata: {
+        technologies: ['docker'],
+        description: `Lint ${basename(dockerfile)}: correctness, security (non-root, secrets), hygiene and build speed; SARIF in ${sarifFile}.`,
+        help: { command: 'docker build --check --help', example: { options: { format: 'sarif', rules: { 'base-image-unpinned': 'off' } } } },
+      },
+    },
+    [auditName]: {
+      executor: '@org/docker:audit',
+      cache: true,
+      dependsOn: [buildName],
+      // The image is identified by its content tag: the same tag, the same audit.
+      inputs: [{ dependentTasksOutputFiles: '**/image.ref' }],
+      configurations: { [CI]: {} },
+      options: { buildTarget: buildName, ...(options.lint?.failOn ? { failOn: options.lint.failOn } : {}) },
+      metadata: {
+        technologies: ['docker'],
+        description: `Audit the ${image} image ${buildName} built: non-root user, HEALTHCHECK, no secrets in env or history, no .git or package caches.`,
+        help: { command: 'docker image inspect --help', example: { options: { rules: { 'image-no-healthcheck': 'off' } } } },
       },
     },
   };

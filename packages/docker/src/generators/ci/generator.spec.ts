@@ -12,6 +12,9 @@ const EXECUTOR_SCHEMAS: Record<string, string> = {
   '@org/docker:build': '../../executors/build/schema.json',
   '@org/docker:push': '../../executors/push/schema.json',
   '@org/docker:run': '../../executors/run/schema.json',
+  '@org/docker:lint': '../../executors/lint/schema.json',
+  '@org/docker:audit': '../../executors/audit/schema.json',
+  '@org/docker:perf': '../../executors/perf/schema.json',
 };
 // Nx's own flags for run-many / affected.
 const NX_FLAGS = new Set(['parallel', 'base', 'head', 'outputStyle', 'skip-nx-cache', 'skipNxCache', 'verbose', 'configuration', 'c', 't', 'targets', 'target']);
@@ -78,15 +81,24 @@ describe('ci generator', () => {
       'actions/checkout@v4',
       'actions/setup-node@v4',
       'nrwl/nx-set-shas@v4',
+      'github/codeql-action/upload-sarif@v3',
       'docker/setup-buildx-action@v3',
       'docker/login-action@v3',
+      'actions/upload-artifact@v4',
     ]);
     expect(steps.find((s) => s.uses === 'docker/login-action@v3')?.with).toEqual({
       registry: 'ghcr.io',
       username: '${{ github.actor }}',
       password: '${{ secrets.GITHUB_TOKEN }}',
     });
-    expect(steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npx nx affected -t docker-build -c ci --parallel=3', 'npx nx affected -t docker-push -c ci']);
+    expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
+      'npm ci',
+      'npx nx affected -t docker-lint',
+      'npx nx affected -t docker-build -c ci --parallel=3',
+      'npx nx affected -t docker-audit -c ci',
+      'npx nx run-many -t docker-perf',
+      'npx nx affected -t docker-push -c ci',
+    ]);
     expect(steps[steps.length - 1].if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
     expect(unknownReferences(wf)).toEqual([]);
   });

@@ -66,11 +66,29 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
     steps: [
       ...setup(o),
       { name: 'Base and head SHAs for nx affected', uses: 'nrwl/nx-set-shas@v4', with: { 'main-branch-name': o.mainBranch } },
+      { name: 'Lint affected Dockerfiles', run: 'npx nx affected -t docker-lint' },
+      {
+        name: 'Upload lint results to code scanning',
+        if: 'always()',
+        uses: 'github/codeql-action/upload-sarif@v3',
+        with: { sarif_file: 'dist/docker-lint', category: 'docker-lint' },
+      },
       { uses: 'docker/setup-buildx-action@v3' },
       login(o.registry),
       {
         name: 'Build affected images (pushed by content tag; unchanged ones come from the Nx remote cache or the registry)',
         run: `npx nx affected -t docker-build -c ci --parallel=${o.parallel}`,
+      },
+      { name: 'Audit the built images', run: 'npx nx affected -t docker-audit -c ci' },
+      {
+        name: 'Measure build performance (on demand)',
+        if: "github.event_name == 'workflow_dispatch' && inputs.perf",
+        run: 'npx nx run-many -t docker-perf',
+      },
+      {
+        if: "github.event_name == 'workflow_dispatch' && inputs.perf",
+        uses: 'actions/upload-artifact@v4',
+        with: { name: 'docker-perf', path: 'dist/docker-perf' },
       },
       {
         name: 'Promote the images of this commit (release tags by digest, no rebuild)',
@@ -84,9 +102,9 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
     on: {
       push: { branches: [o.mainBranch] },
       pull_request: null,
-      workflow_dispatch: null,
+      workflow_dispatch: { inputs: { perf: { description: 'Measure build performance (docker-perf) and upload the report', type: 'boolean', default: false } } },
     },
-    permissions: { contents: 'read', packages: 'write' },
+    permissions: { contents: 'read', packages: 'write', 'security-events': 'write' },
     concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': `\${{ !(${onMain}) }}` },
     env: { DOCKER_REGISTRY: o.registry, ...cacheEnv(o.remoteCache) },
     jobs,

@@ -1,0 +1,122 @@
+// docker-audit: checks a built image, not its Dockerfile: the config (user, healthcheck,
+// environment), the history (build args that look like secrets) and the filesystem (`.git`
+// and package-manager caches left behind), read by streaming `docker export` through a tar
+// parser, never unpacked to disk.
+import execa from 'execa';
+import { extract } from 'tar-stream';
+import type { Finding } from './analysis';
+import { dockerRunner, inspectImage, type Runner } from './engine';
+import { SECRET_NAME } from './lint-rules';
+
+export interface ImageFacts {
+  user: string;
+  healthcheck?: string[];
+  env: string[];
+  /** `docker history` CreatedBy lines, newest first. */
+  history: string[];
+  /** Paths in the filesystem (no leading slash) that should not be there. */
+  leftovers: string[];
+}
+
+const NOT_SECRET = /_(FILE|PATH|DIR|URL|HOST|NAME|ID|PORT)$/i;
+const isSecretName = (name: string) => SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+
+// What no production image needs: VCS data and package-manager caches.
+const LEFTOVER = [
+  /(^|\/)\.git\/$/,
+  /^root\/\.cache\/pip\/./,
+  /^root\/\.npm\/_cacache\/./,
+  /^usr\/local\/share\/\.cache\/yarn\/./,
+  /^root\/\.cache\/deno\/./,
+  /^var\/lib\/apt\/lists\/[^/]+_[^/]+$/,
+  /^var\/cache\/apt\/archives\/[^/]+\.deb$/,
+];
+
+/** Paths of the image's filesystem that match LEFTOVER (at most `limit`). */
+export async function findLeftovers(ref: string, limit = 20): Promise<string[]> {
+  const created = await execa('docker', ['create', ref], { reject: false });
+  if (created.exitCode !== 0) throw new Error(`docker create ${ref} failed: ${created.stderr.trim()}`);
+  const id = created.stdout.trim();
+  const found: string[] = [];
+  try {
+    const exported = execa('docker', ['export', id], { reject: false, buffer: false });
+    const tar = extract();
+    tar.on('entry', (header, stream, next) => {
+      const name = header.name.replace(/^\.?\//, '') + (header.type === 'directory' && !header.name.endsWith('/') ? '/' : '');
+      if (found.length < limit && LEFTOVER.some((p) => p.test(name))) found.push(name);
+      stream.on('end', next);
+      stream.resume();
+    });
+    const done = new Promise<void>((resolve, reject) => {
+      tar.on('finish', resolve);
+      tar.on('error', reject);
+    });
+    exported.stdout?.pipe(tar);
+    await Promise.all([done, exported]);
+  } finally {
+    await execa('docker', ['rm', '--force', id], { reject: false });
+  }
+  return found;
+}
+
+export async function imageFacts(ref: string, run: Runner = dockerRunner): Promise<ImageFacts> {
+  const inspect = (await inspectImage(ref, run)) as (Awaited<ReturnType<typeof inspectImage>> & { Config?: { User?: string; Env?: string[]; Healthcheck?: { Test?: string[] } } }) | undefined;
+  if (!inspect) throw new Error(`No image ${ref} in the engine.`);
+  const history = await run(['history', '--no-trunc', '--format', '{{.CreatedBy}}', ref]);
+  return {
+    user: inspect.Config?.User ?? '',
+    healthcheck: inspect.Config?.Healthcheck?.Test,
+    env: inspect.Config?.Env ?? [],
+    history: history.ok ? history.stdout.split('\n').filter(Boolean) : [],
+    leftovers: await findLeftovers(ref),
+  };
+}
+
+/** Findings for an image's facts. Pure. */
+export function auditFacts(facts: ImageFacts): Finding[] {
+  const findings: Finding[] = [];
+  const user = facts.user.trim();
+  if (!user || /^(root|0)(:.*)?$/.test(user)) {
+    findings.push({
+      id: 'image-runs-as-root',
+      severity: 'error',
+      message: user ? `the image runs as ${user}` : 'the image sets no user, so it runs as root',
+      fix: 'End the final stage with a numeric non-root USER, e.g. `USER 10001:10001`.',
+    });
+  }
+  if (!facts.healthcheck?.length || facts.healthcheck[0] === 'NONE') {
+    findings.push({ id: 'image-no-healthcheck', severity: 'warning', message: 'the image has no HEALTHCHECK', fix: 'Add a HEALTHCHECK to the final stage.' });
+  }
+  for (const name of facts.env.map((e) => e.split('=')[0]).filter(isSecretName)) {
+    findings.push({
+      id: 'image-secret-env',
+      severity: 'error',
+      message: `environment variable ${name} looks like a secret, and anyone who pulls the image can read it`,
+      fix: 'Inject it at run time (orchestrator secret, env file); for build-time use `RUN --mount=type=secret`.',
+    });
+  }
+  const args = new Set<string>();
+  for (const line of facts.history) {
+    // `ARG NPM_TOKEN` and RUN steps recorded with their build args: `|2 NPM_TOKEN=... X=y /bin/sh -c ...`.
+    for (const m of line.matchAll(/\bARG\s+([A-Za-z_][A-Za-z0-9_]*)/g)) args.add(m[1]);
+    const prefix = /^\|\d+\s+(.*?)\s+\/bin\/sh -c/.exec(line)?.[1] ?? '';
+    for (const m of prefix.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)) args.add(m[1]);
+  }
+  for (const name of [...args].filter(isSecretName).sort()) {
+    findings.push({
+      id: 'image-secret-build-arg',
+      severity: 'error',
+      message: `build argument ${name} looks like a secret; its value is recorded in the image history`,
+      fix: 'Pass it as a build secret: `--secret id=…` and `RUN --mount=type=secret,id=…`.',
+    });
+  }
+  if (facts.leftovers.length) {
+    findings.push({
+      id: 'image-leftovers',
+      severity: 'warning',
+      message: `the filesystem keeps what no running service needs: ${facts.leftovers.slice(0, 5).map((p) => `/${p}`).join(', ')}${facts.leftovers.length > 5 ? ', …' : ''}`,
+      fix: 'Keep .git out with .dockerignore; use cache mounts (or --no-cache-dir / rm -rf /var/lib/apt/lists/*) so package caches never reach a layer.',
+    });
+  }
+  return findings;
+}

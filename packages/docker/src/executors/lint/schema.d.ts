@@ -1,0 +1,14 @@
+import type { RuleSetting, Threshold } from '../../core/lint';
+
+export interface LintExecutorSchema {
+  file: string;
+  context: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  /** Rule id -> error | warning | info | off. */
+  rules?: Record<string, RuleSetting>;
+  failOn?: Threshold;
+  format?: 'text' | 'json' | 'sarif';
+  /** The SARIF file (always written), relative to the workspace root. */
+  sarifFile: string;
+}
