@@ -7,6 +7,9 @@ import execa from 'execa';
 
 export const REPO = resolve(__dirname, '..');
 const NX_BIN = join(REPO, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+/** Deno from the `deno` devDependency: Nx can be launched by either runtime. */
+export const DENO_BIN = join(REPO, 'node_modules', '.bin', 'deno');
+export type Runtime = 'node' | 'deno';
 
 /** Fails (never skips) when no engine answers: e2e tests are worthless without one. */
 export async function requireEngine(): Promise<void> {
@@ -32,6 +35,8 @@ export interface TaskRun {
 
 export class Workspace {
   readonly prefix: string;
+  /** Which runtime launches Nx in this workspace. */
+  runtime: Runtime = 'node';
   private readonly shimDir: string;
   readonly shimLog: string;
 
@@ -150,8 +155,14 @@ export class Workspace {
     };
   }
 
+  /** The command and argv that launch Nx with this workspace's runtime. */
+  nxCommand(args: string[]): [string, string[]] {
+    return this.runtime === 'deno' ? [DENO_BIN, ['run', '-A', NX_BIN, ...args]] : [process.execPath, [NX_BIN, ...args]];
+  }
+
   async nx(args: string[], extraEnv: Record<string, string> = {}): Promise<NxResult> {
-    const r = await execa(process.execPath, [NX_BIN, ...args, '--outputStyle=static'], {
+    const [cmd, argv] = this.nxCommand([...args, '--outputStyle=static']);
+    const r = await execa(cmd, argv, {
       cwd: this.root,
       env: this.env(extraEnv),
       reject: false,

@@ -52,6 +52,8 @@ async function clone(name: string, nxJson?: (json: Record<string, unknown>) => R
   // The plugin's own dependencies (e.g. yaml 2, where the root has yaml 1).
   const pluginModules = join(REPO, 'packages', 'docker', 'node_modules');
   if (existsSync(pluginModules)) symlinkSync(pluginModules, join(root, 'packages', 'docker', 'node_modules'), 'dir');
+  // The compiled plugin (npm run build), which nx.json's "./packages/docker" loads.
+  symlinkSync(join(REPO, 'packages', 'docker', 'dist'), join(root, 'packages', 'docker', 'dist'), 'dir');
   if (nxJson) {
     const file = join(root, 'nx.json');
     writeFileSync(file, JSON.stringify(nxJson(JSON.parse(readFileSync(file, 'utf8'))), null, 2));

@@ -5,7 +5,9 @@ import addFormats from 'ajv-formats';
 import { fails, formatSarif, formatText, lintText, pragmas, rulesMarkdown, unknownRules } from './lint';
 import { RULES } from './lint-rules';
 
-const FIXTURES = join(__dirname, '..', '..', 'test-fixtures');
+// From the repository root (where Jest and Deno run): no __dirname, which Deno's ESM lacks.
+const PACKAGE = join(process.cwd(), 'packages', 'docker');
+const FIXTURES = join(PACKAGE, 'test-fixtures');
 const CORPUS = join(FIXTURES, 'lint-corpus');
 
 describe('docker-lint', () => {
@@ -83,7 +85,7 @@ describe('docker-lint', () => {
 
 describe('docs', () => {
   it('the plugin README lists every rule exactly as the code defines it', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(PACKAGE, 'README.md'), 'utf8');
     const table = /<!-- rules:start -->\n([\s\S]*?)\n<!-- rules:end -->/.exec(readme)?.[1];
     expect(table).toBe(rulesMarkdown());
   });
