@@ -69,8 +69,6 @@ export class Workspace {
       ),
     );
     ws.write('.gitignore', 'node_modules\ndist\n.nx\n.shim\n');
-    // Nx only transpiles a TypeScript plugin in a workspace that has a root tsconfig.
-    ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: true } }));
     ws.installDockerShim();
     await ws.git('init', '-q', '-b', 'main');
     await ws.commit('workspace');
