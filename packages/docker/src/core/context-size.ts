@@ -29,8 +29,8 @@ export function sentFiles(contextDir: string, ignore: IgnorePattern[]): string[]
     .filter((f) => !excluded(f));
 }
 
-export function weighContext(contextDir: string, ignore: IgnorePattern[]): ContextWeight {
-  const files = sentFiles(contextDir, ignore);
+/** Weighs the files the context sends (`sentFiles`, listed by the caller or here). */
+export function weighContext(contextDir: string, ignore: IgnorePattern[], files: string[] = sentFiles(contextDir, ignore)): ContextWeight {
   const heavyBytes = new Map<string, number>();
   let sentBytes = 0;
   for (const f of files) {

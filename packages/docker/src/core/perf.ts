@@ -106,7 +106,7 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
   const model = parseDockerfile(dockerfileText, { buildArgs: req.build.buildArgs });
   const ignore = readIgnore(findIgnoreFile(req.build.dockerfile, req.build.context));
   const sent = sentFiles(req.build.context, ignore);
-  const weight = weighContext(req.build.context, ignore);
+  const weight = weighContext(req.build.context, ignore, sent);
   const reads = buildReads(model, ignore, { target: req.build.target, namedContexts: Object.keys(req.build.buildContexts ?? {}) });
   const read = filesRead(reads.context, ignore, sent);
 

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dockerDependencies, type DockerBuildConfig } from './dependencies';
+import { InferenceCache } from './inference-cache';
 
 describe('image graph edges', () => {
   let root: string;
@@ -32,6 +33,27 @@ describe('image graph edges', () => {
     write('docker/builder/Dockerfile', 'FROM debian:bookworm-slim\n');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reuses parsed Dockerfiles across graph computations, and never serves a stale one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'org-docker-deps-cache-'));
+    try {
+      const run = () => {
+        const cache = new InferenceCache<{ uses: string[]; paths: string[] }>('deps.json', dir);
+        const out = dockerDependencies([base, builder, api()], projects, root, cache).filter((e) => e.source === 'api').map((e) => e.target);
+        cache.save();
+        return out;
+      };
+      write('apps/api/Dockerfile', 'FROM acme/python-base\n');
+      expect(run()).toEqual(['python-base']);
+      const stored = JSON.parse(readFileSync(join(dir, 'deps.json'), 'utf8')) as Record<string, { uses: string[] }>;
+      expect(Object.values(stored).map((v) => v.uses)).toContainEqual(['acme/python-base']);
+      expect(run()).toEqual(['python-base']);
+      write('apps/api/Dockerfile', 'FROM builder\n');
+      expect(run()).toEqual(['builder']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('FROM another project image (with or without its registry and tag)', () => {
     expect(edges('FROM 127.0.0.1:5000/acme/python-base:latest\n')).toEqual(['python-base (apps/api/Dockerfile)']);
