@@ -121,7 +121,10 @@ describe('docker-perf: measures, explains, reports, cleans up', () => {
 
   it('report.html renders in headless Chromium with the bar chart', async () => {
     const png = join(ws.root, 'report.png');
-    await execa('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--window-size=1000,700', `--screenshot=${png}`, `file://${join(ws.root, 'dist/docker-perf/report.html')}`], {
+    // Debian's chromium here; GitHub's runners have google-chrome.
+    const browser = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => execa.sync('sh', ['-c', 'command -v "$0"', b], { reject: false }).exitCode === 0);
+    if (!browser) throw new Error('No headless browser: install chromium (apt-get install chromium); .ci/run does.');
+    await execa(browser, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--window-size=1000,700', `--screenshot=${png}`, `file://${join(ws.root, 'dist/docker-perf/report.html')}`], {
       timeout: 60_000,
     });
     const image = PNG.sync.read(readFileSync(png));
