@@ -86,3 +86,18 @@ export function denyByDefaultIgnore(allowed: string[]): string {
     '',
   ].join('\n');
 }
+
+/**
+ * The import map a deno.json / deno.jsonc names (`"importMap": "./import_map.json"`), relative
+ * to the project; the install step reads it, so the image copies it with the manifests.
+ */
+export function denoImportMap(configText: string | undefined): string | undefined {
+  if (!configText) return undefined;
+  try {
+    // deno.jsonc may carry comments; strip them outside strings well enough for this one key.
+    const json = JSON.parse(configText.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '')) as { importMap?: unknown };
+    return typeof json.importMap === 'string' && !/^[a-z]+:/i.test(json.importMap) ? json.importMap.replace(/^\.\//, '') : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,10 @@
 import { addProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { normalizeOptions } from '../../plugins/options';
+import { inferTargets } from '../../plugins/plugin';
 import { dockerfileGenerator } from './generator';
 
 describe('dockerfile generator', () => {
@@ -24,6 +29,32 @@ describe('dockerfile generator', () => {
     expect(dockerfile).toContain(`: ${runtime[0].toUpperCase()}${runtime.slice(1)} service`);
     expect(dockerfile).toMatch(cmd);
     expect(tree.read('apps/svc/.dockerignore', 'utf-8')?.split('\n')).toEqual(expect.arrayContaining(['*', allowed]));
+  });
+
+  it("copies a Deno project's import map with its manifests, so deno.lock and the map are docker-build inputs", async () => {
+    project('edge', {
+      'deno.jsonc': '{\n  // the map\n  "importMap": "./import_map.json"\n}\n',
+      'deno.lock': '{}',
+      'import_map.json': '{"imports":{}}',
+      'main.ts': '',
+    });
+    await dockerfileGenerator(tree, { project: 'edge' });
+    const dockerfile = tree.read('apps/edge/Dockerfile', 'utf-8') ?? '';
+    expect(dockerfile).toContain('COPY deno.jsonc deno.lock import_map.json ./');
+    expect(tree.read('apps/edge/.dockerignore', 'utf-8')?.split('\n')).toEqual(expect.arrayContaining(['!deno.jsonc', '!deno.lock', '!import_map.json']));
+    // Inference then makes both inputs of docker-build.
+    const root = mkdtempSync(join(tmpdir(), 'org-docker-deno-'));
+    try {
+      for (const f of ['Dockerfile', '.dockerignore', 'deno.jsonc', 'deno.lock', 'import_map.json', 'main.ts']) {
+        mkdirSync(join(root, 'apps/edge'), { recursive: true });
+        writeFileSync(join(root, 'apps/edge', f), tree.read(`apps/edge/${f}`, 'utf-8') ?? '');
+      }
+      writeFileSync(join(root, 'apps/edge/project.json'), '{"name":"edge"}');
+      const inputs = inferTargets('apps/edge/Dockerfile', 'apps/edge', normalizeOptions({}), root).targets['docker-build'].inputs;
+      expect(inputs).toEqual(expect.arrayContaining(['{projectRoot}/deno.lock', '{projectRoot}/import_map.json']));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses to overwrite an existing Dockerfile without --force', async () => {

@@ -4,7 +4,7 @@
 import { join, posix } from 'node:path';
 import { generateFiles, logger, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { resolveDigest } from '../../core/digests';
-import { CUDA_IMAGE, denyByDefaultIgnore, detectEntry, detectRuntime, RUNTIME_DEFAULTS, RUNTIMES, sourcesFor, type Runtime } from '../../core/runtime';
+import { CUDA_IMAGE, denoImportMap, denyByDefaultIgnore, detectEntry, detectRuntime, RUNTIME_DEFAULTS, RUNTIMES, sourcesFor, type Runtime } from '../../core/runtime';
 import type { DockerfileGeneratorSchema } from './schema';
 
 export const UID = 10001;
@@ -49,7 +49,10 @@ async function pin(image: string): Promise<string> {
 export async function writeDockerfile(tree: Tree, spec: DockerfileSpec): Promise<void> {
   const d = RUNTIME_DEFAULTS[spec.runtime];
   const exists = (f: string) => tree.exists(posix.join(spec.projectRoot, f));
-  const manifests = spec.runtime === 'deno' && !exists('deno.json') && exists('deno.jsonc') ? ['deno.jsonc', 'deno.lock'] : d.manifests;
+  const base = spec.runtime === 'deno' && !exists('deno.json') && exists('deno.jsonc') ? ['deno.jsonc', 'deno.lock'] : d.manifests;
+  // A Deno import map is read by the install: copied with the manifests, it is an input too.
+  const importMap = spec.runtime === 'deno' ? denoImportMap(tree.read(posix.join(spec.projectRoot, base[0]), 'utf-8') ?? undefined) : undefined;
+  const manifests = importMap && exists(importMap) ? [...base, importMap] : base;
   for (const m of manifests.filter((f) => !exists(f))) {
     logger.warn(`${posix.join(spec.projectRoot, m)} does not exist; the image's dependency install needs it (create it with your package manager, e.g. npm install / deno install).`);
   }
