@@ -39,7 +39,7 @@ describe.each(['node', 'deno'] as Runtime[])('Nx under %s', (runtime) => {
     ws.write('apps/beta/src/server.js', `${ws.read('apps/beta/src/server.js')}// ${ws.prefix} ${runtime}\n`);
     await ws.commit('change beta');
     const r = await ws.nx(['affected', '-t', 'docker-build', `--base=${base}`, '--head=HEAD']);
-    expect(r.exitCode).toBe(0);
+    expect({ exitCode: r.exitCode, output: r.exitCode === 0 ? '' : r.output.slice(-4000) }).toEqual({ exitCode: 0, output: '' });
     expect(Object.keys(ws.lastRun())).toEqual(['beta:docker-build']);
     expect(ws.lastRun()['beta:docker-build'].cacheStatus).toBe('cache-miss');
   });

@@ -48,6 +48,22 @@ describe('registry', () => {
     expect(await lookupImage('127.0.0.1:5999/a:x', down)).toEqual({ unreachable: expect.stringContaining('connection refused') });
   });
 
+  it('asks again after a transient registry error, but not after a definite answer', async () => {
+    let calls = 0;
+    const flaky: Runner = async (args) => {
+      calls++;
+      return calls === 1 ? fail('ERROR: failed to do request: Head "http://127.0.0.1:5000/v2/r/api/manifests/nx-1": EOF') : run(args);
+    };
+    expect(await lookupImage('r/api:nx-1', flaky)).toMatchObject({ found: { digest: D('a') } });
+    let missingCalls = 0;
+    const counting: Runner = async (args) => {
+      missingCalls++;
+      return run(args);
+    };
+    expect(await lookupImage('r/api:nx-9', counting)).toEqual({ missing: 'ERROR: r/api:nx-9: not found' });
+    expect(missingCalls).toBe(1);
+  });
+
   it('trusts a recorded digest only when the registry has it with the expected Nx hash', async () => {
     expect(await distrustReason('r/api', D('a'), '1', run)).toBeUndefined();
     expect(await distrustReason('r/api', D('a'), '2', run)).toBe(`r/api@${D('a')} carries Nx hash 1, not the expected 2`);

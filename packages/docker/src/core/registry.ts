@@ -2,7 +2,7 @@
 // shell): whether a tag exists and which digest and Nx hash it carries, promotion of a
 // pushed image to more tags by digest (no rebuild, no layer transfer), and the registry
 // cache references of an image.
-import { dockerRunner, type Runner } from './engine';
+import { dockerRunner, type CommandResult, type Runner } from './engine';
 import { splitReference } from './naming';
 
 export const HASH_LABEL = 'dev.nx.task-hash';
@@ -39,9 +39,22 @@ interface ImageConfig {
 
 const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
 
+// Answers that will not change by asking again: a missing manifest, a refused login.
+const DEFINITE = /not found|manifest unknown|name unknown|unauthorized|denied|forbidden|invalid reference/i;
+
+/** Runs an imagetools call, retrying (twice, with a short pause) when the registry answered with a transient error. */
+async function withRetry(run: Runner, args: string[], attempts = 3): Promise<CommandResult> {
+  let r = await run(args);
+  for (let i = 1; i < attempts && !r.ok && !r.notFound && !DEFINITE.test(r.stderr); i++) {
+    await new Promise((done) => setTimeout(done, 500 * i));
+    r = await run(args);
+  }
+  return r;
+}
+
 /** Reads `ref` (`repo:tag` or `repo@sha256:...`) from its registry. */
 export async function lookupImage(ref: string, run: Runner = dockerRunner): Promise<RemoteLookup> {
-  const manifest = await run(['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}']);
+  const manifest = await withRetry(run, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}']);
   if (!manifest.ok) {
     const why = lastLine(manifest.stderr);
     return /not found|manifest unknown|name unknown/i.test(why) ? { missing: why } : { unreachable: why || 'imagetools inspect failed' };
@@ -53,10 +66,10 @@ export async function lookupImage(ref: string, run: Runner = dockerRunner): Prom
   let first: Manifest | undefined = m.manifests ? undefined : m;
   if (images.length) {
     const { repository } = splitReference(ref);
-    const r = await run(['buildx', 'imagetools', 'inspect', `${repository}@${images[0].digest}`, '--format', '{{json .Manifest}}']);
+    const r = await withRetry(run, ['buildx', 'imagetools', 'inspect', `${repository}@${images[0].digest}`, '--format', '{{json .Manifest}}']);
     if (r.ok) first = JSON.parse(r.stdout) as Manifest;
   }
-  const config = await run(['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Image}}']);
+  const config = await withRetry(run, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Image}}']);
   let nxHash: string | undefined;
   if (config.ok) {
     const parsed = JSON.parse(config.stdout) as ImageConfig | Record<string, ImageConfig>;
@@ -96,7 +109,7 @@ export async function promote(source: string, targets: string[], run: Runner = d
   const argv = ['buildx', 'imagetools', 'create'];
   for (const t of targets) argv.push('--tag', t);
   argv.push(source);
-  const r = await run(argv);
+  const r = await withRetry(run, argv);
   if (!r.ok) throw new Error(`docker buildx imagetools create failed for ${source}: ${lastLine(r.stderr)}`);
 }
 
