@@ -2,6 +2,7 @@
 // dependency change, no-op through Nx), N times each, in a scratch copy of the context, and
 // explains the numbers with findings tied to Dockerfile lines. Leaves no image, container or
 // temporary directory behind, also when interrupted.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -114,11 +115,25 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
   const scratch = copyContext(req.build.context, sent);
   const dockerfiles = mkdtempSync(join(tmpdir(), PERF_TEMP_PREFIX));
   let interrupted = false;
+  // Synchronous and idempotent, so it also runs from an exit handler: when Nx stops on Ctrl-C
+  // it may end this process before any await in a finally block gets its turn.
+  let cleaned = false;
+  const cleanUp = () => {
+    if (cleaned) return;
+    cleaned = true;
+    scratch.remove();
+    rmSync(dockerfiles, { recursive: true, force: true });
+    spawnSync('docker', ['image', 'rm', '--force', tag], { stdio: 'ignore' });
+  };
   const onSignal = () => {
     interrupted = true;
+    // The temporary directories go at once; the running build stops on the same signal.
+    scratch.remove();
+    rmSync(dockerfiles, { recursive: true, force: true });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('exit', cleanUp);
 
   const build = async (label: string, options: { dockerfile?: string; noCache?: boolean } = {}): Promise<BuildMeasure> => {
     if (interrupted) throw new PerfInterrupted('interrupted');
@@ -186,9 +201,8 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    scratch.remove();
-    rmSync(dockerfiles, { recursive: true, force: true });
-    await run(['image', 'rm', '--force', tag]);
+    process.off('exit', cleanUp);
+    cleanUp();
   }
 
   return {
