@@ -59,22 +59,8 @@ export function anyInstaller(instruction: InstructionInfo): Installer | undefine
 export function copiesSources(instruction: InstructionInfo): boolean {
   if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return false;
   if (instruction.flags.from?.length) return false;
-  const words = copyArgs(instruction.args);
-  const sources = words.slice(0, -1);
+  const sources = instruction.words.slice(0, -1);
   return sources.length > 0 && sources.some((s) => !MANIFEST.test(s.replace(/\/+$/, '')));
-}
-
-/** COPY/ADD words (sources then destination), JSON or shell form. */
-export function copyArgs(args: string): string[] {
-  const trimmed = args.replace(/\\\r?\n/g, ' ').trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      return (JSON.parse(trimmed) as unknown[]).map(String);
-    } catch {
-      // not JSON after all: shell form below
-    }
-  }
-  return trimmed.split(/\s+/).filter(Boolean);
 }
 
 /** The stage a stage builds FROM, when it is an earlier stage. */

@@ -6,7 +6,7 @@ import execa from 'execa';
 import { extract } from 'tar-stream';
 import type { Finding } from './analysis';
 import { dockerRunner, inspectImage, type Runner } from './engine';
-import { SECRET_NAME } from './lint-rules';
+import { isSecretName } from './lint-rules';
 
 export interface ImageFacts {
   user: string;
@@ -18,8 +18,6 @@ export interface ImageFacts {
   leftovers: string[];
 }
 
-const NOT_SECRET = /_(FILE|PATH|DIR|URL|HOST|NAME|ID|PORT)$/i;
-const isSecretName = (name: string) => SECRET_NAME.test(name) && !NOT_SECRET.test(name);
 
 // What no production image needs: VCS data and package-manager caches.
 const LEFTOVER = [

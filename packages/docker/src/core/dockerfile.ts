@@ -31,6 +31,8 @@ export interface InstructionInfo {
   /** Flags as name -> values (`--mount` can repeat); `--mount` values parsed into `mounts`. */
   flags: Record<string, string[]>;
   mounts: Array<Record<string, string>>;
+  /** COPY/ADD: source words then the destination (JSON form read exactly; heredoc bodies left out). */
+  words: string[];
   /** The whole instruction on one line, whitespace collapsed, as BuildKit names its step. */
   text: string;
 }
@@ -178,6 +180,7 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
       args: instruction.getArgumentsContent() ?? '',
       flags,
       mounts: (flags.mount ?? []).map(parseMount),
+      words: keyword === 'COPY' || keyword === 'ADD' ? copyWords(instruction) : [],
       text: (instruction.getTextContent() ?? '').replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim(),
     });
     if (keyword === 'ARG') {

@@ -1,7 +1,7 @@
 // docker-lint's rules over the Dockerfile model: correctness, security, hygiene and build
 // speed. Each rule has an id, a default severity, why it matters, the fix, and the hadolint /
 // CIS / BuildKit-check ids it corresponds to. Pure: the context (files, .dockerignore) comes in.
-import { copyArgs, installAfterSourceCopy, installWithoutCacheMount, unpinnedBaseImages, type Finding, type Severity } from './analysis';
+import { installAfterSourceCopy, installWithoutCacheMount, unpinnedBaseImages, type Finding, type Severity } from './analysis';
 import { findStage, stageRef, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
 import { ignoreMatcher, type IgnorePattern } from './dockerignore';
 import { HEAVY_DIRS } from './context-size';
@@ -40,7 +40,14 @@ const runs = (m: DockerfileModel) => all(m).filter((i) => i.keyword === 'RUN');
 const finalStage = (ctx: LintContext) => findStage(ctx.model, ctx.target);
 const fromAnalysis = (findings: Finding[]): Hit[] => findings.map((f) => ({ line: f.line, message: f.message }));
 
-export const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)/i;
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)/i;
+// Names that point at a secret rather than hold one.
+const NOT_SECRET = /_(FILE|PATH|DIR|URL|HOST|NAME|ID|PORT)$/i;
+
+/** An ARG/ENV/variable name that looks like it holds a secret. Shared with the image audit. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
 const SECRET_FILE = /(^|\/)(\.env(\.(?!example|sample|template|dist)[\w-]+)?|[^/]*\.pem|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519|\.npmrc|\.pypirc|\.netrc|credentials(\.json)?|\.git-credentials)$/;
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/;
 const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -226,7 +233,7 @@ export const RULES: Rule[] = [
     check: ({ model }) =>
       all(model)
         .filter((i) => i.keyword === 'ARG' || i.keyword === 'ENV')
-        .flatMap((i) => declaredNames(i).filter((n) => SECRET_NAME.test(n) && !/_(FILE|PATH|DIR|URL|HOST|NAME|ID)$/i.test(n)).map((n) => ({ line: i.line, message: `${i.keyword} ${n} looks like a secret` }))),
+        .flatMap((i) => declaredNames(i).filter(isSecretName).map((n) => ({ line: i.line, message: `${i.keyword} ${n} looks like a secret` }))),
   },
   {
     id: 'copy-secret-file',
@@ -240,7 +247,7 @@ export const RULES: Rule[] = [
       all(model)
         .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.from?.length)
         .flatMap((i) =>
-          copyArgs(i.args)
+          i.words
             .slice(0, -1)
             .filter((src) => SECRET_FILE.test(src.replace(/\/+$/, '')))
             .filter((src) => {
@@ -264,7 +271,7 @@ export const RULES: Rule[] = [
       all(model)
         .filter((i) => i.keyword === 'ADD' && !i.flags.from?.length)
         .flatMap((i) => {
-          const local = copyArgs(i.args).slice(0, -1).filter((s) => !URL.test(s) && !s.startsWith('<<') && !ARCHIVE.test(s));
+          const local = i.words.slice(0, -1).filter((s) => !URL.test(s) && !s.startsWith('<<') && !ARCHIVE.test(s));
           return local.length ? [{ line: i.line, message: `ADD ${local.join(' ')}: use COPY for local files` }] : [];
         }),
   },
@@ -279,7 +286,7 @@ export const RULES: Rule[] = [
     check: ({ model }) =>
       all(model)
         .filter((i) => i.keyword === 'ADD' && !i.flags.checksum?.length)
-        .flatMap((i) => copyArgs(i.args).slice(0, -1).filter((s) => /^https?:\/\//i.test(s)).map((s) => ({ line: i.line, message: `ADD ${s} without --checksum` }))),
+        .flatMap((i) => i.words.slice(0, -1).filter((s) => /^https?:\/\//i.test(s)).map((s) => ({ line: i.line, message: `ADD ${s} without --checksum` }))),
   },
   {
     id: 'base-image-latest',
@@ -460,7 +467,7 @@ export const RULES: Rule[] = [
       return all(model)
         .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.from?.length)
         .flatMap((i) =>
-          copyArgs(i.args)
+          i.words
             .slice(0, -1)
             .filter((s) => !URL.test(s) && !/[*?[$]/.test(s) && s !== '.' && !s.startsWith('<<'))
             .map((s) => s.replace(/^\.\//, '').replace(/\/+$/, ''))

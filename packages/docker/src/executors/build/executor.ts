@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BuildFailure, summaryLine } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
 import { removeImageRecord, writeImageRecord } from '../../core/image-record';
-import { trustedBuild } from '../run/ensure-local';
+import { trustedUpstream } from '../run/ensure-local';
 import { projectVersion, toBuildInput, type TaskFacts } from './build-input';
 import { withUpstreamImages } from './hand-off';
 import { produceImage } from './produce';
@@ -31,10 +31,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
   removeImageRecord(outputDir);
   try {
     // Upstream records are verified like any cached image.json before this build uses them.
-    const input = await withUpstreamImages(await toBuildInput(options, taskFacts(context)), context, async (project, target) => {
-      const found = await trustedBuild(context, target, project);
-      return 'error' in found ? undefined : found.record;
-    });
+    const input = await withUpstreamImages(await toBuildInput(options, taskFacts(context)), context, trustedUpstream(context));
     const record = await produceImage(input, options);
     writeImageRecord(outputDir, record);
     console.log(summaryLine(record));

@@ -14,7 +14,7 @@ import { readImageRecord, writeImageRecord, type ImageRecord } from '../../core/
 import { contentTag, splitReference } from '../../core/naming';
 import { distrustReason } from '../../core/registry';
 import { toBuildInput } from '../build/build-input';
-import { withUpstreamImages } from '../build/hand-off';
+import { withUpstreamImages, type UpstreamRecord } from '../build/hand-off';
 import { produceImage } from '../build/produce';
 import type { BuildExecutorSchema } from '../build/schema';
 
@@ -57,11 +57,7 @@ async function rebuild(context: ExecutorContext, project: string, buildOptions: 
   });
   if (local) input.repository = local.repository;
   // The same exact upstream images as the recorded build, verified like this one.
-  const upstream = async (p: string, t: string) => {
-    const found = await trustedBuild(context, t, p);
-    return 'error' in found ? undefined : found.record;
-  };
-  const record = await produceImage(await withUpstreamImages(input, context, upstream), options);
+  const record = await produceImage(await withUpstreamImages(input, context, trustedUpstream(context)), options);
   if (!local) writeImageRecord(resolve(context.root, buildOptions.outputPath), record);
   return record;
 }
@@ -88,6 +84,14 @@ export async function trustedBuild(context: ExecutorContext, buildTarget: string
   // One piece of cached evidence was wrong: take no registry shortcut for this image either.
   const rebuilt = await rebuild(context, project, { ...buildOptions, skipExisting: false }, expected, record.pushed ? undefined : { repository });
   return { buildOptions, record: rebuilt };
+}
+
+/** Upstream records for a build's hand-off, each verified by `trustedBuild` first. */
+export function trustedUpstream(context: ExecutorContext): UpstreamRecord {
+  return async (project, target) => {
+    const found = await trustedBuild(context, target, project);
+    return 'error' in found ? undefined : found.record;
+  };
 }
 
 /** Makes sure the recorded image exists in the local engine; returns the reference to run. */
