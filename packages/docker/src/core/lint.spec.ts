@@ -65,7 +65,7 @@ describe('docker-lint', () => {
     addFormats(ajv);
     const validate = ajv.compile(schema);
     const results = [lintText('apps/api/Dockerfile', 'FROM node\nCOPPY . .\nCMD node a.js\n'), lintText('apps/web/Dockerfile', 'FROM nginx:1.27\nUSER nginx\n')];
-    const sarif = formatSarif(results, '0.0.0') as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<Record<string, unknown>> }> };
+    const sarif = formatSarif(results, { version: '9.8.7', informationUri: 'https://example.test/docker#docker-lint' }) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<Record<string, unknown>> }> };
     expect(validate(sarif)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
     const run = sarif.runs[0];

@@ -113,7 +113,7 @@ export function formatJson(results: LintResult[]): string {
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
 /** SARIF 2.1.0 for GitHub code scanning: one run, every rule described, results with file and line. */
-export function formatSarif(results: LintResult[], toolVersion: string): Record<string, unknown> {
+export function formatSarif(results: LintResult[], tool: { version: string; informationUri: string }): Record<string, unknown> {
   const used = [...new Set(results.flatMap((r) => r.findings.map((f) => f.id)))];
   const rules = [...RULES.map((r) => r.id), ...used.filter((id) => !ruleById(id))];
   return {
@@ -124,8 +124,8 @@ export function formatSarif(results: LintResult[], toolVersion: string): Record<
         tool: {
           driver: {
             name: 'docker-lint',
-            informationUri: 'https://github.com/org/docker/tree/main/packages/docker#docker-lint',
-            version: toolVersion,
+            informationUri: tool.informationUri,
+            version: tool.version,
             rules: rules.map((id) => {
               const rule = ruleById(id);
               return {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
+import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '../utils/devkit';
 import { buildReads } from '../core/context';
 import { parseDockerfile } from '../core/dockerfile';
 import { findIgnoreFile, readIgnore } from '../core/dockerignore';

@@ -11,7 +11,7 @@ import {
   type CreateNodesResult,
   type CreateNodesV2,
   type TargetConfiguration,
-} from '@nx/devkit';
+} from '../utils/devkit';
 import { composeServices, type ComposeService } from '../core/compose';
 import { buildReads } from '../core/context';
 import { findStage, formatProblems, parseDockerfile } from '../core/dockerfile';

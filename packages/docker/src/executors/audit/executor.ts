@@ -1,6 +1,6 @@
 // docker-audit: the built image (from image.json, brought into the engine if needed) against
 // core/audit's checks.
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
 import type { Finding } from '../../core/analysis';
 import { auditFacts, imageFacts } from '../../core/audit';
 import { EngineError } from '../../core/engine';

@@ -1,4 +1,4 @@
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
 import { resolve } from 'node:path';
 import { BuildFailure, summaryLine } from '../../core/image-build';
 import { EngineError } from '../../core/engine';

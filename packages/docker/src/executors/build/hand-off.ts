@@ -1,7 +1,7 @@
 // Hands a build the exact images of the projects it builds on: the content tag each
 // upstream docker-build recorded in its image.json (restored by Nx even on a cache hit),
 // pinned to the pushed digest when there is one.
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseDockerfile } from '../../core/dockerfile';

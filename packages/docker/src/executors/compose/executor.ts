@@ -1,5 +1,5 @@
 // docker-up / docker-dev: one compose service, in the foreground until Nx stops it.
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
 import { resolve } from 'node:path';
 import execa from 'execa';
 import { EngineError, tagImage } from '../../core/engine';

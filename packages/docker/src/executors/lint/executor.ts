@@ -1,14 +1,13 @@
 // docker-lint: Nx glue around core/lint. Reads the Dockerfile, its .dockerignore and the
 // context listing, prints the findings, always writes SARIF, fails at the threshold.
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { contextListing } from '../../core/context-size';
 import { findIgnoreFile, readIgnore } from '../../core/dockerignore';
 import { fails, formatJson, formatSarif, formatText, lintText, unknownRules } from '../../core/lint';
+import { packageInfo } from '../../utils/package-info';
 import type { LintExecutorSchema } from './schema';
-
-export const LINT_VERSION = '1.0.0';
 
 export default async function lintExecutor(options: LintExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const dockerfile = resolve(context.root, options.file);
@@ -38,7 +37,8 @@ export default async function lintExecutor(options: LintExecutorSchema, context:
       }
     },
   });
-  const sarif = formatSarif([result], LINT_VERSION);
+  const { version, homepage } = packageInfo();
+  const sarif = formatSarif([result], { version, informationUri: `${homepage}#docker-lint` });
   const sarifFile = resolve(context.root, options.sarifFile);
   mkdirSync(dirname(sarifFile), { recursive: true });
   writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);

@@ -1,6 +1,6 @@
 // docker-push: release tags for an image that was already pushed, added by digest on the
 // registry side. Nothing is built and no layer moves through this machine.
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
 import { BuildFailure } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
 import { gitInfo } from '../../core/git';

@@ -1,4 +1,4 @@
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
 import execa from 'execa';
 import { BuildFailure } from '../../core/image-build';
 import { EngineError } from '../../core/engine';

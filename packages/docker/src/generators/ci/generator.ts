@@ -1,6 +1,6 @@
 // `nx g @org/docker:ci`: a GitHub Actions workflow that builds affected images in the ci
 // configuration with the Nx remote cache, and promotes them on the main branch.
-import { readNxJson, type Tree } from '@nx/devkit';
+import { readNxJson, type Tree } from '../../utils/devkit';
 import { stringify } from 'yaml';
 import type { CiGeneratorSchema } from './schema';
 import { DEFAULT_REGISTRY, workflow, type WorkflowOptions } from './workflow';
@@ -29,7 +29,7 @@ export function workflowText(o: WorkflowOptions): string {
   return (
     `# Written by \`nx g @org/docker:ci ${flags.join(' ')}\`.\n` +
     '# Unchanged images are never rebuilt: their image.json comes from the Nx remote cache, the image\n' +
-    '# itself from the registry by digest. See packages/docker/README.md, "CI".\n' +
+    '# itself from the registry by digest. See the @org/docker README, section "CI".\n' +
     stringify(workflow(o), { lineWidth: 0 })
   );
 }

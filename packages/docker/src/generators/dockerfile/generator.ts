@@ -2,7 +2,7 @@
 // deny-by-default .dockerignore for an existing project. The service generator uses the
 // same function, so every generated service has exactly this Dockerfile.
 import { join, posix } from 'node:path';
-import { generateFiles, logger, readProjectConfiguration, type Tree } from '@nx/devkit';
+import { generateFiles, logger, readProjectConfiguration, type Tree } from '../../utils/devkit';
 import { resolveDigest } from '../../core/digests';
 import { CUDA_IMAGE, denoImportMap, denyByDefaultIgnore, detectEntry, detectRuntime, RUNTIME_DEFAULTS, RUNTIMES, sourcesFor, type Runtime } from '../../core/runtime';
 import type { DockerfileGeneratorSchema } from './schema';

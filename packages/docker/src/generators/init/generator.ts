@@ -1,6 +1,6 @@
 // `nx g @org/docker:init`: registers the plugin and what it relies on. Idempotent: running it
 // again changes nothing, and nothing the user set is overwritten.
-import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { readNxJson, updateNxJson, type Tree } from '../../utils/devkit';
 import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = '@org/docker';

@@ -1,7 +1,7 @@
 // `nx g @org/docker:service <name> --runtime=python|node|deno`: a runnable service with a
 // hardened Dockerfile (the dockerfile generator's), and its compose entries.
 import { basename, join, posix } from 'node:path';
-import { addProjectConfiguration, generateFiles, getProjects, readNxJson, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, generateFiles, getProjects, readNxJson, type GeneratorCallback, type Tree } from '../../utils/devkit';
 import { publishedPorts, upsertDevelopmentService, upsertProductionService } from '../../core/compose';
 import { imageRepository, sanitizeRepository, serviceNameProblem } from '../../core/naming';
 import { CUDA_IMAGE, RUNTIME_DEFAULTS, RUNTIMES, sourcesFor } from '../../core/runtime';
