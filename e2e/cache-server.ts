@@ -22,6 +22,7 @@ export class CacheServer {
   ) {}
 
   static async start(token = `e2e-${Math.random().toString(36).slice(2)}`): Promise<CacheServer> {
+    // eslint-disable-next-line prefer-const -- assigned after the server exists, read by its handler
     let self: CacheServer | undefined;
     const server = createServer((req, res) => {
       void self?.handle(req).then(({ status, body }) => {

@@ -77,7 +77,11 @@ describe('generators (real engine)', () => {
   });
   afterAll(async () => {
     if (!ws) return;
-    await execa('docker', ['compose', '-f', `${ws.root}/docker/compose/docker-compose.yml`, '-f', `${ws.root}/docker/compose/docker-compose.dev.yml`, 'down', '--rmi', 'local'], { reject: false });
+    await execa(
+      'docker',
+      ['compose', '-f', `${ws.root}/docker/compose/docker-compose.yml`, '-f', `${ws.root}/docker/compose/docker-compose.dev.yml`, 'down', '--rmi', 'local'],
+      { reject: false },
+    );
     await ws.dispose();
   });
 
@@ -178,7 +182,10 @@ describe('generators (real engine)', () => {
         const url = `http://127.0.0.1:${hostPort(r)}/`;
         await waitForBody(url, /Hi from/);
         const container = (await execa('docker', ['compose', ...files, 'ps', '-q', `svc-${r}`])).stdout.trim();
-        const mounts = JSON.parse((await execa('docker', ['inspect', '-f', '{{json .Mounts}}', container])).stdout) as Array<{ Type: string; Destination: string }>;
+        const mounts = JSON.parse((await execa('docker', ['inspect', '-f', '{{json .Mounts}}', container])).stdout) as Array<{
+          Type: string;
+          Destination: string;
+        }>;
         expect(mounts).toContainEqual(expect.objectContaining({ Type: 'bind', Destination: '/app/src' }));
         const builtBefore = (await execa('docker', ['inspect', '-f', '{{.Image}}', container])).stdout;
 

@@ -39,6 +39,8 @@ export class Workspace {
   runtime: Runtime = 'node';
   private readonly shimDir: string;
   readonly shimLog: string;
+  /** The Nx CLI this workspace runs: this repository's, or the workspace's own install. */
+  nxBin = NX_BIN;
 
   private constructor(
     readonly root: string,
@@ -85,6 +87,22 @@ export class Workspace {
     return ws;
   }
 
+  /**
+   * An empty workspace with its own node_modules, as a user starts one: a package.json, an
+   * empty nx.json and git; the caller installs Nx (and the plugin) into it.
+   */
+  static async standalone(name: string): Promise<Workspace> {
+    const root = mkdtempSync(join(tmpdir(), `org-docker-${name}-`));
+    const ws = new Workspace(root);
+    ws.nxBin = join(root, 'node_modules', '.bin', 'nx'); // whichever file the installed Nx names as its bin
+    ws.write('package.json', `${JSON.stringify({ name, version: '0.0.0', private: true }, null, 2)}\n`);
+    ws.write('nx.json', '{}\n');
+    ws.write('.gitignore', 'node_modules\ndist\n.nx\n.shim\n');
+    ws.installDockerShim();
+    await ws.git('init', '-q', '-b', 'main');
+    return ws;
+  }
+
   /** A fresh clone of this workspace's commit, as a new CI runner sees it: no .nx, no dist, same image names. */
   async clone(): Promise<Workspace> {
     const root = mkdtempSync(join(tmpdir(), 'org-docker-clone-'));
@@ -113,7 +131,10 @@ export class Workspace {
   }
 
   async git(...args: string[]): Promise<string> {
-    const r = await execa('git', args, { cwd: this.root, env: { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' } });
+    const r = await execa('git', args, {
+      cwd: this.root,
+      env: { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' },
+    });
     return r.stdout.trim();
   }
 
@@ -155,7 +176,7 @@ export class Workspace {
 
   /** The command and argv that launch Nx with this workspace's runtime. */
   nxCommand(args: string[]): [string, string[]] {
-    return this.runtime === 'deno' ? [DENO_BIN, ['run', '-A', NX_BIN, ...args]] : [process.execPath, [NX_BIN, ...args]];
+    return this.runtime === 'deno' ? [DENO_BIN, ['run', '-A', this.nxBin, ...args]] : [process.execPath, [this.nxBin, ...args]];
   }
 
   async nx(args: string[], extraEnv: Record<string, string> = {}): Promise<NxResult> {

@@ -63,7 +63,12 @@ describe('docker-lint and docker-audit', () => {
     for (const p of [...SERVICES, 'rooty', 'tokeny']) {
       const sarif = JSON.parse(ws.read(`dist/docker-lint/${p}.sarif`));
       expect(sarif.version).toBe('2.1.0');
-      expect(sarif.runs[0].results.every((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0].physicalLocation.artifactLocation.uri === `apps/${p}/Dockerfile`)).toBe(true);
+      expect(
+        sarif.runs[0].results.every(
+          (x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) =>
+            x.locations[0].physicalLocation.artifactLocation.uri === `apps/${p}/Dockerfile`,
+        ),
+      ).toBe(true);
     }
     expect(JSON.parse(ws.read('dist/docker-lint/tokeny.sarif')).runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain('secret-in-arg-env');
 

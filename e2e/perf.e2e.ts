@@ -51,7 +51,13 @@ async function perfContainers(): Promise<string[]> {
 
 /** Writes `count` files of 1 MB of random bytes under `dir` (random: nothing compresses it away). */
 function writeHeavyDir(ws: Workspace, dir: string, count: number): void {
-  for (let i = 0; i < count; i++) ws.write(`${dir}/pkg-${i}/index.bin`, randomBytes(1024 * 1024).toString('base64').slice(0, 1024 * 1024));
+  for (let i = 0; i < count; i++)
+    ws.write(
+      `${dir}/pkg-${i}/index.bin`,
+      randomBytes(1024 * 1024)
+        .toString('base64')
+        .slice(0, 1024 * 1024),
+    );
 }
 
 describe('docker-perf: measures, explains, reports, cleans up', () => {
@@ -122,11 +128,25 @@ describe('docker-perf: measures, explains, reports, cleans up', () => {
   it('report.html renders in headless Chromium with the bar chart', async () => {
     const png = join(ws.root, 'report.png');
     // Debian's chromium here; GitHub's runners have google-chrome.
-    const browser = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => execa.sync('sh', ['-c', 'command -v "$0"', b], { reject: false }).exitCode === 0);
+    const browser = ['chromium', 'chromium-browser', 'google-chrome'].find(
+      (b) => execa.sync('sh', ['-c', 'command -v "$0"', b], { reject: false }).exitCode === 0,
+    );
     if (!browser) throw new Error('No headless browser: install chromium (apt-get install chromium); .ci/run does.');
-    await execa(browser, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--window-size=1000,700', `--screenshot=${png}`, `file://${join(ws.root, 'dist/docker-perf/report.html')}`], {
-      timeout: 60_000,
-    });
+    await execa(
+      browser,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--hide-scrollbars',
+        '--window-size=1000,700',
+        `--screenshot=${png}`,
+        `file://${join(ws.root, 'dist/docker-perf/report.html')}`,
+      ],
+      {
+        timeout: 60_000,
+      },
+    );
     const image = PNG.sync.read(readFileSync(png));
     // The chart's bars: pixels in the bar colours of "no cache" (#c0392b) and "with cache" (#2980b9).
     const count = (r: number, g: number, b: number) => {
@@ -148,13 +168,17 @@ describe('docker-perf: measures, explains, reports, cleans up', () => {
 
   it('Ctrl-C stops the measurement and still cleans up', async () => {
     const reportBefore = ws.exists('dist/docker-perf/bad.json') ? ws.read('dist/docker-perf/bad.json') : undefined;
-    const child = execa(process.execPath, [join(ws.root, 'node_modules/nx/dist/bin/nx.js'), 'run', 'bad:docker-perf', '--runs=3', '--skip-nx-cache', '--outputStyle=stream'], {
-      cwd: ws.root,
-      env: ws.env(),
-      detached: true,
-      all: true,
-      reject: false,
-    });
+    const child = execa(
+      process.execPath,
+      [join(ws.root, 'node_modules/nx/dist/bin/nx.js'), 'run', 'bad:docker-perf', '--runs=3', '--skip-nx-cache', '--outputStyle=stream'],
+      {
+        cwd: ws.root,
+        env: ws.env(),
+        detached: true,
+        all: true,
+        reject: false,
+      },
+    );
     let output = '';
     child.all?.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 120_000;

@@ -83,7 +83,12 @@ async function main(): Promise<void> {
   const { stdout: version } = await execa('docker', ['version', '--format', '{{.Server.Version}}']);
   console.log(`Docker ${version}; ${ROUNDS} round(s) per scenario; reference workspace: ${REPO}/apps`);
   const tools: Tool[] = [
-    { name: '@org/docker', root: await clone('org'), noop: ['nx', 'run-many', '-t', 'docker-build'], change: ['nx', 'affected', '-t', 'docker-build', '--base=HEAD~1', '--head=HEAD'] },
+    {
+      name: '@org/docker',
+      root: await clone('org'),
+      noop: ['nx', 'run-many', '-t', 'docker-build'],
+      change: ['nx', 'affected', '-t', 'docker-build', '--base=HEAD~1', '--head=HEAD'],
+    },
     {
       name: '@nx/docker',
       root: await clone('nx', (json) => ({ ...json, plugins: ['@nx/docker'], targetDefaults: {} })),
@@ -124,7 +129,9 @@ async function main(): Promise<void> {
     console.log('\n| tool | no-op (all images, nothing changed) | vs @org/docker | one-service source change | vs @org/docker |');
     console.log('| --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(r);
-    console.log(`\nMedians of ${ROUNDS} round(s). @org/docker: run-many (no-op) and affected (change) over Nx's cache; @nx/docker: its inferred docker:build (no Nx cache) the same way; bake: every service of docker/compose/docker-compose.yml each time.`);
+    console.log(
+      `\nMedians of ${ROUNDS} round(s). @org/docker: run-many (no-op) and affected (change) over Nx's cache; @nx/docker: its inferred docker:build (no Nx cache) the same way; bake: every service of docker/compose/docker-compose.yml each time.`,
+    );
   } finally {
     for (const t of tools) rmSync(t.root, { recursive: true, force: true });
   }

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { registerSuites } from './jest-shim.ts';
 
 const dir = join(Deno.cwd(), 'packages', 'docker', 'src', 'core');
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.spec.ts')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.spec.ts'))
+  .sort()) {
   await import(`file://${join(dir, file)}`);
   registerSuites(file);
 }

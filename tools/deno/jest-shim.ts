@@ -85,5 +85,6 @@ export function registerSuites(file: string): void {
   for (const suite of root.children.splice(0)) {
     Deno.test({ name: `${file} › ${suite.name}`, sanitizeOps: false, sanitizeResources: false, fn: (t) => runSuite(t, suite, { before: [], after: [] }) });
   }
-  for (const test of root.tests.splice(0)) Deno.test({ name: `${file} › ${test.name}`, sanitizeOps: false, sanitizeResources: false, fn: test.fn as () => Promise<void> });
+  for (const test of root.tests.splice(0))
+    Deno.test({ name: `${file} › ${test.name}`, sanitizeOps: false, sanitizeResources: false, fn: test.fn as () => Promise<void> });
 }

@@ -27,7 +27,17 @@ function expectedFiles(): string[] {
   const modules = ['index.ts', ...src.filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.d.ts') && !f.includes('/files/'))];
   const compiled = modules.flatMap((m) => [`dist/${m.replace(/\.ts$/, '.js')}`, `dist/${m.replace(/\.ts$/, '.d.ts')}`]);
   const assets = src.filter((f) => f.endsWith('/schema.json') || f.includes('/files/')).map((f) => `dist/${f}`);
-  const top = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'executors.json', 'generators.json', 'migrations.json', 'entry/executors.js', 'entry/generators.js'];
+  const top = [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'executors.json',
+    'generators.json',
+    'migrations.json',
+    'entry/executors.js',
+    'entry/generators.js',
+  ];
   return [...top, ...compiled, ...assets].sort();
 }
 
@@ -41,9 +51,15 @@ describe('the published package (npm pack)', () => {
   });
 
   it('main, types, exports and every executor, generator and schema path resolve inside the tarball', () => {
-    const named = [pkg.main, pkg.types, ...Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))];
+    const named = [
+      pkg.main,
+      pkg.types,
+      ...Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e))),
+    ];
     for (const manifest of ['executors.json', 'generators.json']) {
-      const entries = Object.values(JSON.parse(readFileSync(join(PKG, manifest), 'utf8'))[manifest.replace('.json', '')] as Record<string, Record<string, string>>);
+      const entries = Object.values(
+        JSON.parse(readFileSync(join(PKG, manifest), 'utf8'))[manifest.replace('.json', '')] as Record<string, Record<string, string>>,
+      );
       for (const e of entries) named.push((e.implementation ?? e.factory).split('#')[0], e.schema);
     }
     const missing = named.map((p: string) => p.replace(/^\.\//, '')).filter((p: string) => !files.includes(p));
@@ -62,7 +78,11 @@ describe('the published package (npm pack)', () => {
     }
     const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
     expect([...required].filter((r) => !declared.has(r)).sort()).toEqual([]);
-    expect(Object.keys(pkg.dependencies).filter((d) => !required.has(d)).sort()).toEqual([]);
+    expect(
+      Object.keys(pkg.dependencies)
+        .filter((d) => !required.has(d))
+        .sort(),
+    ).toEqual([]);
   });
 
   it('has a real homepage and version for the SARIF tool description', () => {

@@ -16,7 +16,9 @@ describe('Dockerfile analysis', () => {
   });
 
   it('accepts manifests copied first, also across stages, and follows FROM <stage> chains', () => {
-    const good = model('FROM node:22 AS deps\nCOPY package.json package-lock.json ./\nRUN npm ci\nFROM deps AS app\nCOPY src/ ./src/\nCMD ["node","src/a.js"]\n');
+    const good = model(
+      'FROM node:22 AS deps\nCOPY package.json package-lock.json ./\nRUN npm ci\nFROM deps AS app\nCOPY src/ ./src/\nCMD ["node","src/a.js"]\n',
+    );
     expect(installAfterSourceCopy(good)).toEqual([]);
     const inherited = model('FROM node:22 AS src\nCOPY . .\nFROM src AS deps\nRUN npm ci\n');
     expect(installAfterSourceCopy(inherited)).toEqual([expect.objectContaining({ line: 4, message: expect.stringContaining('`COPY . .` at line 2') })]);
@@ -25,9 +27,7 @@ describe('Dockerfile analysis', () => {
   });
 
   it('finds install steps without a cache mount (apt and language managers), not those with one', () => {
-    const m = model(
-      'FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN pip install flask\n',
-    );
+    const m = model('FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN pip install flask\n');
     expect(installWithoutCacheMount(m).map((f) => [f.line, f.fix.slice(0, 60)])).toEqual([
       [2, 'Use `RUN --mount=type=cache,target=/var/cache/apt,sharing=lo'],
       [4, 'Add `--mount=type=cache,target=/root/.cache/pip` to the RUN '],
@@ -45,9 +45,14 @@ describe('Dockerfile analysis', () => {
   });
 
   it("maps BuildKit step names to Dockerfile lines, ignoring docker-perf's cache-mount ids", () => {
-    const m = model('FROM python:3.12-slim AS deps\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install -r requirements.txt\nCOPY src/ ./src/\n');
+    const m = model(
+      'FROM python:3.12-slim AS deps\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install -r requirements.txt\nCOPY src/ ./src/\n',
+    );
     expect(stepInstruction(m, '[deps 2/3] RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt')?.line).toBe(2);
-    expect(stepInstruction(m, '[deps 2/3] RUN --mount=type=cache,target=/root/.cache/pip,id=org-docker-perf-1-0-root-cache-pip pip install -r requirements.txt')?.line).toBe(2);
+    expect(
+      stepInstruction(m, '[deps 2/3] RUN --mount=type=cache,target=/root/.cache/pip,id=org-docker-perf-1-0-root-cache-pip pip install -r requirements.txt')
+        ?.line,
+    ).toBe(2);
     expect(stepInstruction(m, '[deps 3/3] COPY src/ ./src/')?.line).toBe(4);
     expect(stepInstruction(m, '[internal] load build context')).toBeUndefined();
   });

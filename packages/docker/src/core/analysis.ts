@@ -162,5 +162,9 @@ export function stepInstruction(model: DockerfileModel, stepName: string): Instr
 
 /** Cache-mount ids docker-perf adds for its cold builds are not part of an instruction's identity. */
 function normalizeStep(text: string): string {
-  return text.replace(/,id=org-docker-perf-[A-Za-z0-9-]+/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return text
+    .replace(/,id=org-docker-perf-[A-Za-z0-9-]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }

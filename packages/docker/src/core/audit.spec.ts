@@ -14,7 +14,9 @@ describe('image audit', () => {
   });
 
   it('fails root (explicit or missing user) and secret-looking environment variables', () => {
-    expect(auditFacts({ ...clean, user: '' }).map((f) => [f.id, f.severity, f.message])).toEqual([['image-runs-as-root', 'error', 'the image sets no user, so it runs as root']]);
+    expect(auditFacts({ ...clean, user: '' }).map((f) => [f.id, f.severity, f.message])).toEqual([
+      ['image-runs-as-root', 'error', 'the image sets no user, so it runs as root'],
+    ]);
     expect(auditFacts({ ...clean, user: '0:0' })[0].message).toBe('the image runs as 0:0');
     expect(auditFacts({ ...clean, env: ['GITHUB_TOKEN=x', 'DB_PASSWORD=y'] }).map((f) => f.message)).toEqual([
       'environment variable GITHUB_TOKEN looks like a secret, and anyone who pulls the image can read it',

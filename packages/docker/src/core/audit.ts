@@ -18,7 +18,6 @@ export interface ImageFacts {
   leftovers: string[];
 }
 
-
 // What no production image needs: VCS data and package-manager caches.
 const LEFTOVER = [
   /(^|\/)\.git\/$/,
@@ -58,7 +57,8 @@ export async function findLeftovers(ref: string, limit = 20): Promise<string[]> 
 }
 
 export async function imageFacts(ref: string, run: Runner = dockerRunner): Promise<ImageFacts> {
-  const inspect = (await inspectImage(ref, run)) as (Awaited<ReturnType<typeof inspectImage>> & { Config?: { User?: string; Env?: string[]; Healthcheck?: { Test?: string[] } } }) | undefined;
+  const inspect = (await inspectImage(ref, run)) as
+    (Awaited<ReturnType<typeof inspectImage>> & { Config?: { User?: string; Env?: string[]; Healthcheck?: { Test?: string[] } } }) | undefined;
   if (!inspect) throw new Error(`No image ${ref} in the engine.`);
   const history = await run(['history', '--no-trunc', '--format', '{{.CreatedBy}}', ref]);
   return {
@@ -112,7 +112,10 @@ export function auditFacts(facts: ImageFacts): Finding[] {
     findings.push({
       id: 'image-leftovers',
       severity: 'warning',
-      message: `the filesystem keeps what no running service needs: ${facts.leftovers.slice(0, 5).map((p) => `/${p}`).join(', ')}${facts.leftovers.length > 5 ? ', …' : ''}`,
+      message: `the filesystem keeps what no running service needs: ${facts.leftovers
+        .slice(0, 5)
+        .map((p) => `/${p}`)
+        .join(', ')}${facts.leftovers.length > 5 ? ', …' : ''}`,
       fix: 'Keep .git out with .dockerignore; use cache mounts (or --no-cache-dir / rm -rf /var/lib/apt/lists/*) so package caches never reach a layer.',
     });
   }

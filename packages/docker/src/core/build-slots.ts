@@ -38,7 +38,10 @@ export interface SlotOptions {
 /** Waits for one of `max` build slots; returns its release function. `max` <= 0 means no cap. */
 export async function acquireBuildSlot(max: number, options: SlotOptions = {}): Promise<() => void> {
   if (!max || max <= 0) return () => undefined;
-  const dir = join(options.directory ?? join(tmpdir(), 'org-docker-build-slots'), (options.key ?? process.env.DOCKER_HOST ?? 'default').replace(/[^A-Za-z0-9._-]+/g, '_'));
+  const dir = join(
+    options.directory ?? join(tmpdir(), 'org-docker-build-slots'),
+    (options.key ?? process.env.DOCKER_HOST ?? 'default').replace(/[^A-Za-z0-9._-]+/g, '_'),
+  );
   mkdirSync(dir, { recursive: true });
   let waited = false;
   for (;;) {

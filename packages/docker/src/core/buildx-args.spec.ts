@@ -5,8 +5,18 @@ describe('buildxArgv', () => {
 
   it('builds a minimal load build with the context last', () => {
     expect(buildxArgv(base)).toEqual([
-      'buildx', 'build', '--file', '/ws/apps/api/Dockerfile', '--tag', 'api:nx-1', '--tag', 'api:latest',
-      '--load', '--progress', 'rawjson', '/ws/apps/api',
+      'buildx',
+      'build',
+      '--file',
+      '/ws/apps/api/Dockerfile',
+      '--tag',
+      'api:nx-1',
+      '--tag',
+      'api:latest',
+      '--load',
+      '--progress',
+      'rawjson',
+      '/ws/apps/api',
     ]);
   });
 

@@ -1,6 +1,13 @@
 import { composeServices, imageEnvName, publishedPorts, upsertProductionService } from './compose';
 
-const entry = { service: 'llm-worker', projectRoot: 'apps/llm-worker', defaultImage: 'llm-worker:latest', containerPort: 8000, sources: ['src/'], hasHealthcheck: true };
+const entry = {
+  service: 'llm-worker',
+  projectRoot: 'apps/llm-worker',
+  defaultImage: 'llm-worker:latest',
+  containerPort: 8000,
+  sources: ['src/'],
+  hasHealthcheck: true,
+};
 
 describe('compose files', () => {
   it('reads which service builds which context, and the variable its image comes from', () => {

@@ -5,7 +5,21 @@ import { join } from 'node:path';
 import fg from 'fast-glob';
 import { ignoreMatcher, type IgnorePattern } from './dockerignore';
 
-export const HEAVY_DIRS = ['.git', 'node_modules', '__pycache__', '.venv', 'venv', 'dist', 'build', '.pytest_cache', '.mypy_cache', '.tox', 'target', '.next', 'coverage'];
+export const HEAVY_DIRS = [
+  '.git',
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'dist',
+  'build',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.tox',
+  'target',
+  '.next',
+  'coverage',
+];
 
 export interface HeavyDir {
   /** Context-relative path, e.g. `node_modules` or `web/.next`. */
@@ -24,9 +38,7 @@ export interface ContextWeight {
 /** Files of `contextDir` that BuildKit sends (context-relative, posix), i.e. not excluded by `.dockerignore`. */
 export function sentFiles(contextDir: string, ignore: IgnorePattern[]): string[] {
   const excluded = ignoreMatcher(ignore);
-  return fg
-    .sync('**/*', { cwd: contextDir, dot: true, onlyFiles: true, followSymbolicLinks: false })
-    .filter((f) => !excluded(f));
+  return fg.sync('**/*', { cwd: contextDir, dot: true, onlyFiles: true, followSymbolicLinks: false }).filter((f) => !excluded(f));
 }
 
 /** Weighs the files the context sends (`sentFiles`, listed by the caller or here). */

@@ -52,7 +52,8 @@ const cases: Case[] = [
   },
   {
     name: 'COPY --from a stage reads nothing from the context',
-    dockerfile: 'FROM python:3.12-slim AS deps\nCOPY requirements.txt .\nFROM python:3.12-slim\nCOPY --from=deps /usr/lib /usr/lib\nCOPY --from=0 /a /b\nCOPY src/main.py /app/\n',
+    dockerfile:
+      'FROM python:3.12-slim AS deps\nCOPY requirements.txt .\nFROM python:3.12-slim\nCOPY --from=deps /usr/lib /usr/lib\nCOPY --from=0 /a /b\nCOPY src/main.py /app/\n',
     expected: ['requirements.txt', 'src/main.py'],
   },
   {
@@ -98,7 +99,8 @@ const cases: Case[] = [
   },
   {
     name: 'variables resolve from ARG defaults and build args; heredocs read nothing',
-    dockerfile: 'ARG SRC=src\nFROM python:3.12-slim\nARG SRC\nARG DOC_DIR=docs\nCOPY ${SRC}/main.py /app/\nCOPY $DOC_DIR/ /docs/\nCOPY <<EOF /app/config.ini\n[x]\nEOF\n',
+    dockerfile:
+      'ARG SRC=src\nFROM python:3.12-slim\nARG SRC\nARG DOC_DIR=docs\nCOPY ${SRC}/main.py /app/\nCOPY $DOC_DIR/ /docs/\nCOPY <<EOF /app/config.ini\n[x]\nEOF\n',
     buildArgs: { DOC_DIR: 'tools' },
     expected: ['src/main.py', 'tools/gen.sh'],
   },

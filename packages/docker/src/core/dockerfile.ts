@@ -70,10 +70,10 @@ export function substitute(value: string, lookup: Lookup): string | undefined {
   const out = value.replace(VARIABLE, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
     const name = (braced ?? bare) as string;
     const v = lookup(name);
-    if (op === ':-') return v ? v : word ?? '';
-    if (op === '-') return v !== undefined ? v : word ?? '';
-    if (op === ':+') return v ? word ?? '' : '';
-    if (op === '+') return v !== undefined ? word ?? '' : '';
+    if (op === ':-') return v ? v : (word ?? '');
+    if (op === '-') return v !== undefined ? v : (word ?? '');
+    if (op === ':+') return v ? (word ?? '') : '';
+    if (op === '+') return v !== undefined ? (word ?? '') : '';
     if (v === undefined) unresolved = true;
     return v ?? '';
   });
@@ -181,7 +181,10 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
       flags,
       mounts: (flags.mount ?? []).map(parseMount),
       words: keyword === 'COPY' || keyword === 'ADD' ? copyWords(instruction) : [],
-      text: (instruction.getTextContent() ?? '').replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim(),
+      text: (instruction.getTextContent() ?? '')
+        .replace(/\\\r?\n/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
     });
     if (keyword === 'ARG') {
       for (const arg of instruction.getArguments()) {
@@ -202,7 +205,7 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
           kind: keyword,
           line,
           sources: sources.map((s) => substitute(s, lookup)),
-          from: from === undefined ? undefined : substitute(from, lookup) ?? from,
+          from: from === undefined ? undefined : (substitute(from, lookup) ?? from),
         });
       }
     } else if (keyword === 'RUN') {

@@ -27,11 +27,16 @@ describe('engine detection', () => {
   });
 
   it('says the CLI is missing and how to install it', () => {
-    expect(message({ version: { ok: false, stdout: '', stderr: 'spawn docker ENOENT', notFound: true } })).toMatch(/docker CLI was not found on PATH.*Install Docker Engine >= 23 with the buildx plugin/);
+    expect(message({ version: { ok: false, stdout: '', stderr: 'spawn docker ENOENT', notFound: true } })).toMatch(
+      /docker CLI was not found on PATH.*Install Docker Engine >= 23 with the buildx plugin/,
+    );
   });
 
   it('says no engine answers, with the reason and how to start one', () => {
-    const m = message({ version: ok('28.2.2'), info: fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?') });
+    const m = message({
+      version: ok('28.2.2'),
+      info: fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'),
+    });
     expect(m).toMatch(/^No Docker engine answers \(Cannot connect to the Docker daemon/);
     expect(m).toMatch(/Start the daemon/);
     expect(m).toMatch(/DOCKER_HOST/);
@@ -61,11 +66,15 @@ describe('driver features', () => {
   });
 
   it('the containerd store and docker-container builders can', () => {
-    expect(featureProblems({ ...classic, containerdStore: true }, { cacheTo: ['type=registry,ref=r/a:cache'], platforms: ['linux/amd64', 'linux/arm64'] })).toEqual([]);
+    expect(
+      featureProblems({ ...classic, containerdStore: true }, { cacheTo: ['type=registry,ref=r/a:cache'], platforms: ['linux/amd64', 'linux/arm64'] }),
+    ).toEqual([]);
     expect(featureProblems({ ...classic, driver: 'docker-container' }, { cacheTo: ['type=local,dest=/tmp/c'] })).toEqual([]);
   });
 
   it('a multi-platform image cannot be loaded by a container builder', () => {
-    expect(featureProblems({ ...classic, driver: 'docker-container' }, { load: true, platforms: ['linux/amd64', 'linux/arm64'] })[0]).toMatch(/cannot be loaded.*set push: true/);
+    expect(featureProblems({ ...classic, driver: 'docker-container' }, { load: true, platforms: ['linux/amd64', 'linux/arm64'] })[0]).toMatch(
+      /cannot be loaded.*set push: true/,
+    );
   });
 });

@@ -108,10 +108,15 @@ export function featureProblems(engine: EngineInfo, needs: FeatureNeeds): string
       const t = cacheType(c);
       if (t !== 'inline') problems.push(`The builder "${engine.builder}" (driver docker, classic image store) cannot export a cache of type=${t}. ${fix}`);
     }
-    if ((needs.platforms?.length ?? 0) > 1) problems.push(`The builder "${engine.builder}" (driver docker, classic image store) cannot build multi-platform images (${needs.platforms?.join(', ')}). ${fix}`);
+    if ((needs.platforms?.length ?? 0) > 1)
+      problems.push(
+        `The builder "${engine.builder}" (driver docker, classic image store) cannot build multi-platform images (${needs.platforms?.join(', ')}). ${fix}`,
+      );
   }
   if (needs.load && (needs.platforms?.length ?? 0) > 1 && engine.driver !== 'docker') {
-    problems.push(`A multi-platform image (${needs.platforms?.join(', ')}) cannot be loaded into the local image store by driver ${engine.driver}; set push: true (or load: false).`);
+    problems.push(
+      `A multi-platform image (${needs.platforms?.join(', ')}) cannot be loaded into the local image store by driver ${engine.driver}; set push: true (or load: false).`,
+    );
   }
   return problems;
 }

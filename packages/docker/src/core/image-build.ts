@@ -68,12 +68,11 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
 
   const primary = `${input.repository}:${contentTag(input.nxHash)}`;
   const references = [primary, ...input.extraTags.map((t) => `${input.repository}:${t}`)];
-  const result = await runBuildx(
-    { ...input, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } },
-    hooks,
-  );
+  const result = await runBuildx({ ...input, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } }, hooks);
   if (!result.ok) {
-    const why = result.interrupted ? 'the build was interrupted' : result.stats.errors.join('\n') || result.errorOutput || `buildx exited with ${result.exitCode}`;
+    const why = result.interrupted
+      ? 'the build was interrupted'
+      : result.stats.errors.join('\n') || result.errorOutput || `buildx exited with ${result.exitCode}`;
     throw new BuildFailure(`docker buildx build failed for ${relative(input.workspaceRoot, input.dockerfile)}: ${why}`);
   }
 

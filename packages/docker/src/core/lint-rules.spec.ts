@@ -32,7 +32,12 @@ const CASES: Case[] = [
   { rule: 'maintainer-deprecated', bad: `${F}MAINTAINER me\n`, lines: [2], good: `${F}LABEL org.opencontainers.image.authors=me\n` },
   // The gap in hadolint: no USER at all runs as root.
   { rule: 'runs-as-root', bad: `${F}RUN true\n`, lines: [1], good: `${F}${USER}` },
-  { rule: 'runs-as-root', bad: `${F}${USER}FROM python:3.12-slim AS final\nUSER root\n`, lines: [4], good: `FROM python:3.12-slim AS base\n${USER}FROM base AS final\nRUN true\n` },
+  {
+    rule: 'runs-as-root',
+    bad: `${F}${USER}FROM python:3.12-slim AS final\nUSER root\n`,
+    lines: [4],
+    good: `FROM python:3.12-slim AS base\n${USER}FROM base AS final\nRUN true\n`,
+  },
   { rule: 'sudo', bad: `${F}RUN sudo apt-get update\n`, lines: [2], good: `${F}RUN apt-get update && apt-get install -y x\n` },
   { rule: 'secret-in-arg-env', bad: `${F}ARG NPM_TOKEN\nENV DB_PASSWORD=x API_KEY=y\n`, lines: [2, 3, 3], good: `${F}ARG TOKEN_FILE\nENV DB_HOST=db\n` },
   { rule: 'copy-secret-file', bad: `${F}COPY .env id_rsa certs/server.pem /app/\n`, lines: [2, 2, 2], good: `${F}COPY .env.example.txt src/ /app/\n` },
@@ -55,7 +60,12 @@ const CASES: Case[] = [
   { rule: 'base-image-unpinned', bad: F, lines: [1], good: `FROM python:3.12-slim@sha256:${'b'.repeat(64)}\n` },
   { rule: 'update-alone', bad: `${F}RUN apt-get update\n`, lines: [2], good: `${F}RUN apt-get update && apt-get install -y curl\n` },
   { rule: 'apt-get-yes', bad: `${F}RUN apt-get update && apt-get install curl\n`, lines: [2], good: `${F}RUN apt-get update && apt-get install -y curl\n` },
-  { rule: 'apt-no-install-recommends', bad: `${F}RUN apt-get install -y curl\n`, lines: [2], good: `${F}RUN apt-get install -y --no-install-recommends curl\n` },
+  {
+    rule: 'apt-no-install-recommends',
+    bad: `${F}RUN apt-get install -y curl\n`,
+    lines: [2],
+    good: `${F}RUN apt-get install -y --no-install-recommends curl\n`,
+  },
   {
     rule: 'apt-lists-kept',
     bad: `${F}RUN apt-get update && apt-get install -y curl\n`,
@@ -82,7 +92,12 @@ const CASES: Case[] = [
     lines: [1],
     good: `FROM python:3.12-slim AS base\nHEALTHCHECK CMD ["true"]\nFROM base\nEXPOSE 8000\n`,
   },
-  { rule: 'install-after-source-copy', bad: `${F}COPY . .\nRUN pip install -r requirements.txt\n`, lines: [3], good: `${F}COPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n` },
+  {
+    rule: 'install-after-source-copy',
+    bad: `${F}COPY . .\nRUN pip install -r requirements.txt\n`,
+    lines: [3],
+    good: `${F}COPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n`,
+  },
   {
     rule: 'install-without-cache-mount',
     bad: `${F}RUN npm ci\n`,

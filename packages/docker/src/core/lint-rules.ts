@@ -48,13 +48,18 @@ const NOT_SECRET = /_(FILE|PATH|DIR|URL|HOST|NAME|ID|PORT)$/i;
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
 }
-const SECRET_FILE = /(^|\/)(\.env(\.(?!example|sample|template|dist)[\w-]+)?|[^/]*\.pem|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519|\.npmrc|\.pypirc|\.netrc|credentials(\.json)?|\.git-credentials)$/;
+const SECRET_FILE =
+  /(^|\/)(\.env(\.(?!example|sample|template|dist)[\w-]+)?|[^/]*\.pem|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519|\.npmrc|\.pypirc|\.netrc|credentials(\.json)?|\.git-credentials)$/;
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/;
 const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** The words of an ARG/ENV instruction's declarations (`A=1 B`, `A 1`). */
 function declaredNames(i: InstructionInfo): string[] {
-  if (i.keyword === 'ARG') return i.args.split(/\s+/).filter(Boolean).map((w) => w.split('=')[0]);
+  if (i.keyword === 'ARG')
+    return i.args
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => w.split('=')[0]);
   if (i.keyword === 'ENV') {
     const words = i.args.replace(/\\\r?\n/g, ' ').trim();
     if (!words.includes('=')) return [words.split(/\s+/)[0]];
@@ -86,7 +91,9 @@ export const RULES: Rule[] = [
     fix: 'Rename one of the stages.',
     refs: ['DL3024', 'BuildKit:DuplicateStageName'],
     check: ({ model }) =>
-      model.stages.filter((s, i) => s.name && model.stages.findIndex((t) => t.name === s.name) < i).map((s) => ({ line: s.line, message: `stage name "${s.name}" is used by an earlier stage` })),
+      model.stages
+        .filter((s, i) => s.name && model.stages.findIndex((t) => t.name === s.name) < i)
+        .map((s) => ({ line: s.line, message: `stage name "${s.name}" is used by an earlier stage` })),
   },
   {
     id: 'copy-from-own-or-later-stage',
@@ -108,24 +115,27 @@ export const RULES: Rule[] = [
           }),
       ),
   },
-  ...(['CMD', 'ENTRYPOINT', 'HEALTHCHECK'] as const).map(
-    (keyword): Rule => ({
-      id: `multiple-${keyword.toLowerCase()}`,
-      category: 'correctness',
-      severity: keyword === 'CMD' ? 'warning' : 'error',
-      title: `One ${keyword} per stage`,
-      why: `Only the last ${keyword} of a stage takes effect; the others mislead the reader.`,
-      fix: `Keep one ${keyword} per stage.`,
-      refs: keyword === 'CMD' ? ['DL4003', 'BuildKit:MultipleInstructionsDisallowed'] : keyword === 'ENTRYPOINT' ? ['DL4004', 'BuildKit:MultipleInstructionsDisallowed'] : ['DL3012'],
-      check: ({ model }) =>
-        model.stages.flatMap((s) =>
-          s.instructions
-            .filter((i) => i.keyword === keyword)
-            .slice(0, -1)
-            .map((i) => ({ line: i.line, message: `${keyword} at line ${i.line} is overridden by a later ${keyword} in the same stage` })),
-        ),
-    }),
-  ),
+  ...(['CMD', 'ENTRYPOINT', 'HEALTHCHECK'] as const).map((keyword): Rule => ({
+    id: `multiple-${keyword.toLowerCase()}`,
+    category: 'correctness',
+    severity: keyword === 'CMD' ? 'warning' : 'error',
+    title: `One ${keyword} per stage`,
+    why: `Only the last ${keyword} of a stage takes effect; the others mislead the reader.`,
+    fix: `Keep one ${keyword} per stage.`,
+    refs:
+      keyword === 'CMD'
+        ? ['DL4003', 'BuildKit:MultipleInstructionsDisallowed']
+        : keyword === 'ENTRYPOINT'
+          ? ['DL4004', 'BuildKit:MultipleInstructionsDisallowed']
+          : ['DL3012'],
+    check: ({ model }) =>
+      model.stages.flatMap((s) =>
+        s.instructions
+          .filter((i) => i.keyword === keyword)
+          .slice(0, -1)
+          .map((i) => ({ line: i.line, message: `${keyword} at line ${i.line} is overridden by a later ${keyword} in the same stage` })),
+      ),
+  })),
   {
     id: 'workdir-relative',
     category: 'correctness',
@@ -159,7 +169,10 @@ export const RULES: Rule[] = [
               const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(p);
               return !m || Number(m[1]) > 65535 || (m[2] !== undefined && Number(m[2]) > 65535);
             })
-            .map((p) => ({ line: i.line, message: `EXPOSE ${p} is not a valid port${/:/.test(p) ? ' (host:container mappings belong to docker run -p)' : ''}` })),
+            .map((p) => ({
+              line: i.line,
+              message: `EXPOSE ${p} is not a valid port${/:/.test(p) ? ' (host:container mappings belong to docker run -p)' : ''}`,
+            })),
         ),
   },
   {
@@ -175,7 +188,11 @@ export const RULES: Rule[] = [
         // `${NAME:-default}` / `${NAME-default}` carry their own default.
         [...s.rawImage.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_]|:?-)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)]
           .map((m) => [m[0], m[1] ?? m[2]] as const)
-          .filter((m) => !(m[1] in model.globalArgs) && !['BUILDPLATFORM', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDOS', 'BUILDARCH'].includes(m[1]))
+          .filter(
+            (m) =>
+              !(m[1] in model.globalArgs) &&
+              !['BUILDPLATFORM', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDOS', 'BUILDARCH'].includes(m[1]),
+          )
           .map((m) => ({ line: s.line, message: `FROM uses $${m[1]}, which no ARG before the first FROM declares` })),
       ),
   },
@@ -187,7 +204,10 @@ export const RULES: Rule[] = [
     why: 'MAINTAINER was deprecated in favour of labels, which tools read.',
     fix: 'Use `LABEL org.opencontainers.image.authors="name <email>"`.',
     refs: ['DL4000', 'BuildKit:MaintainerDeprecated'],
-    check: ({ model }) => all(model).filter((i) => i.keyword === 'MAINTAINER').map((i) => ({ line: i.line, message: 'MAINTAINER is deprecated' })),
+    check: ({ model }) =>
+      all(model)
+        .filter((i) => i.keyword === 'MAINTAINER')
+        .map((i) => ({ line: i.line, message: 'MAINTAINER is deprecated' })),
   },
   // ---------- security
   {
@@ -195,14 +215,15 @@ export const RULES: Rule[] = [
     category: 'security',
     severity: 'error',
     title: 'The final stage must run as a non-root user',
-    why: 'A process running as root in the container is root on the host\'s kernel: any escape or mounted path is fully exposed. hadolint only flags an explicit `USER root`; a Dockerfile with no USER at all runs as root too.',
+    why: "A process running as root in the container is root on the host's kernel: any escape or mounted path is fully exposed. hadolint only flags an explicit `USER root`; a Dockerfile with no USER at all runs as root too.",
     fix: 'Create a user (`useradd --no-log-init -l -u 10001 app`) and end the final stage with `USER 10001:10001`.',
     refs: ['DL3002', 'CIS-4.1', 'CIS-DI-0001'],
     check: (ctx) => {
       const stage = finalStage(ctx);
       if (!stage) return [];
       const { user, line } = effectiveUser(ctx.model, stage);
-      if (user === undefined) return [{ line: stage.line, message: `the final stage (line ${stage.line}) sets no USER, so it runs as the base image's user (root)` }];
+      if (user === undefined)
+        return [{ line: stage.line, message: `the final stage (line ${stage.line}) sets no USER, so it runs as the base image's user (root)` }];
       return isRoot(user) ? [{ line, message: `the final stage runs as ${user}` }] : [];
     },
   },
@@ -233,7 +254,11 @@ export const RULES: Rule[] = [
     check: ({ model }) =>
       all(model)
         .filter((i) => i.keyword === 'ARG' || i.keyword === 'ENV')
-        .flatMap((i) => declaredNames(i).filter(isSecretName).map((n) => ({ line: i.line, message: `${i.keyword} ${n} looks like a secret` }))),
+        .flatMap((i) =>
+          declaredNames(i)
+            .filter(isSecretName)
+            .map((n) => ({ line: i.line, message: `${i.keyword} ${n} looks like a secret` })),
+        ),
   },
   {
     id: 'copy-secret-file',
@@ -286,7 +311,12 @@ export const RULES: Rule[] = [
     check: ({ model }) =>
       all(model)
         .filter((i) => i.keyword === 'ADD' && !i.flags.checksum?.length)
-        .flatMap((i) => i.words.slice(0, -1).filter((s) => /^https?:\/\//i.test(s)).map((s) => ({ line: i.line, message: `ADD ${s} without --checksum` }))),
+        .flatMap((i) =>
+          i.words
+            .slice(0, -1)
+            .filter((s) => /^https?:\/\//i.test(s))
+            .map((s) => ({ line: i.line, message: `ADD ${s} without --checksum` })),
+        ),
   },
   {
     id: 'base-image-latest',
@@ -343,7 +373,10 @@ export const RULES: Rule[] = [
     why: 'Recommended packages add size and attack surface that nothing asked for.',
     fix: 'Add `--no-install-recommends`.',
     refs: ['DL3015'],
-    check: ({ model }) => runs(model).filter((i) => aptInstall.test(i.args) && !i.args.includes('--no-install-recommends')).map((i) => ({ line: i.line, message: 'apt-get install without --no-install-recommends' })),
+    check: ({ model }) =>
+      runs(model)
+        .filter((i) => aptInstall.test(i.args) && !i.args.includes('--no-install-recommends'))
+        .map((i) => ({ line: i.line, message: 'apt-get install without --no-install-recommends' })),
   },
   {
     id: 'apt-lists-kept',
@@ -355,7 +388,12 @@ export const RULES: Rule[] = [
     refs: ['DL3009', 'DKL-DI-0005'],
     check: ({ model }) =>
       runs(model)
-        .filter((i) => aptInstall.test(i.args) && !/\/var\/lib\/apt\/lists/.test(i.args) && !i.mounts.some((m) => m.type === 'cache' && /^\/var\/lib\/apt/.test(m.target ?? m.dst ?? '')))
+        .filter(
+          (i) =>
+            aptInstall.test(i.args) &&
+            !/\/var\/lib\/apt\/lists/.test(i.args) &&
+            !i.mounts.some((m) => m.type === 'cache' && /^\/var\/lib\/apt/.test(m.target ?? m.dst ?? '')),
+        )
         .map((i) => ({ line: i.line, message: 'apt lists stay in the layer' })),
   },
   {
@@ -366,7 +404,10 @@ export const RULES: Rule[] = [
     why: "apt's interface is for humans and not stable for scripts.",
     fix: 'Use apt-get (or apt-cache).',
     refs: ['DL3027'],
-    check: ({ model }) => runs(model).filter((i) => /(^|[\s;&|])apt\s+(install|update|upgrade|remove)\b/.test(i.args)).map((i) => ({ line: i.line, message: 'apt used in a RUN' })),
+    check: ({ model }) =>
+      runs(model)
+        .filter((i) => /(^|[\s;&|])apt\s+(install|update|upgrade|remove)\b/.test(i.args))
+        .map((i) => ({ line: i.line, message: 'apt used in a RUN' })),
   },
   {
     id: 'pip-no-cache',
@@ -397,7 +438,8 @@ export const RULES: Rule[] = [
           if (i.keyword === 'SHELL') pipefail = /pipefail/.test(i.args);
           if (i.keyword !== 'RUN' || !isShellForm(i)) continue;
           const body = i.args.replace(/\|\|/g, '');
-          if (/\|/.test(body) && !pipefail && !/set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail/.test(i.args)) hits.push({ line: i.line, message: 'RUN pipes without pipefail' });
+          if (/\|/.test(body) && !pipefail && !/set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail/.test(i.args))
+            hits.push({ line: i.line, message: 'RUN pipes without pipefail' });
         }
         return hits;
       }),

@@ -13,7 +13,9 @@ const CORPUS = join(FIXTURES, 'lint-corpus');
 describe('docker-lint', () => {
   describe('corpus of real-world-style Dockerfiles', () => {
     const expected = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8')) as Record<string, string[]>;
-    const files = readdirSync(CORPUS).filter((f) => f.endsWith('.Dockerfile')).sort();
+    const files = readdirSync(CORPUS)
+      .filter((f) => f.endsWith('.Dockerfile'))
+      .sort();
 
     it('has at least 30 varied files, each with recorded expectations', () => {
       expect(files.length).toBeGreaterThanOrEqual(30);
@@ -30,7 +32,8 @@ describe('docker-lint', () => {
   });
 
   it('a `# docker-lint ignore=` comment silences those rules on the next instruction only', () => {
-    const text = 'FROM python:3.12-slim\n# docker-lint ignore=pip-no-cache, install-without-cache-mount\nRUN pip install \\\n    flask\nRUN pip install requests\nUSER 10001\n';
+    const text =
+      'FROM python:3.12-slim\n# docker-lint ignore=pip-no-cache, install-without-cache-mount\nRUN pip install \\\n    flask\nRUN pip install requests\nUSER 10001\n';
     expect([...(pragmas(text).get(3) ?? [])]).toEqual(['pip-no-cache', 'install-without-cache-mount']);
     const r = lintText('Dockerfile', text);
     expect(r.findings.filter((f) => f.id === 'pip-no-cache').map((f) => f.line)).toEqual([5]);
@@ -39,7 +42,9 @@ describe('docker-lint', () => {
 
   it('severity overrides change or switch off rules; unknown ids are reported', () => {
     const text = 'FROM python:3.12-slim\nRUN pip install flask\n';
-    const r = lintText('Dockerfile', text, { rules: { 'runs-as-root': 'off', 'pip-no-cache': 'error', 'base-image-unpinned': 'off', 'install-without-cache-mount': 'off' } });
+    const r = lintText('Dockerfile', text, {
+      rules: { 'runs-as-root': 'off', 'pip-no-cache': 'error', 'base-image-unpinned': 'off', 'install-without-cache-mount': 'off' },
+    });
     expect(r.findings.map((f) => [f.id, f.severity])).toEqual([['pip-no-cache', 'error']]);
     expect(unknownRules({ 'runs-as-root': 'off', 'no-such-rule': 'error' })).toEqual(['no-such-rule']);
   });
@@ -64,8 +69,13 @@ describe('docker-lint', () => {
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);
     const validate = ajv.compile(schema);
-    const results = [lintText('apps/api/Dockerfile', 'FROM node\nCOPPY . .\nCMD node a.js\n'), lintText('apps/web/Dockerfile', 'FROM nginx:1.27\nUSER nginx\n')];
-    const sarif = formatSarif(results, { version: '9.8.7', informationUri: 'https://example.test/docker#docker-lint' }) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<Record<string, unknown>> }> };
+    const results = [
+      lintText('apps/api/Dockerfile', 'FROM node\nCOPPY . .\nCMD node a.js\n'),
+      lintText('apps/web/Dockerfile', 'FROM nginx:1.27\nUSER nginx\n'),
+    ];
+    const sarif = formatSarif(results, { version: '9.8.7', informationUri: 'https://example.test/docker#docker-lint' }) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<Record<string, unknown>> }>;
+    };
     expect(validate(sarif)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
     const run = sarif.runs[0];

@@ -58,14 +58,22 @@ export function unknownRules(settings: Record<string, RuleSetting> | undefined):
 export function lintText(file: string, text: string, options: LintOptions = {}): LintResult {
   const model = parseDockerfile(text, { buildArgs: options.buildArgs });
   // Duplicate stage names have their own rule (with its fix); the parser reports them too.
-  const findings: Finding[] = model.errors.filter((e) => !/^duplicate name /.test(e.message)).map((e) => ({
-    id: 'syntax',
-    severity: 'error' as const,
-    line: e.line,
-    message: e.message,
-    fix: 'Fix the instruction: Docker refuses this Dockerfile.',
-  }));
-  const ctx: LintContext = { model, ignore: options.ignore, contextFiles: options.contextFiles, readContextFile: options.readContextFile, target: options.target };
+  const findings: Finding[] = model.errors
+    .filter((e) => !/^duplicate name /.test(e.message))
+    .map((e) => ({
+      id: 'syntax',
+      severity: 'error' as const,
+      line: e.line,
+      message: e.message,
+      fix: 'Fix the instruction: Docker refuses this Dockerfile.',
+    }));
+  const ctx: LintContext = {
+    model,
+    ignore: options.ignore,
+    contextFiles: options.contextFiles,
+    readContextFile: options.readContextFile,
+    target: options.target,
+  };
   const silenced = pragmas(text);
   let suppressed = 0;
   for (const rule of RULES) {

@@ -11,7 +11,10 @@ describe('image naming', () => {
 
   it('content tags come from the task hash; unknown template variables drop the tag', () => {
     expect(contentTag('1234567890')).toBe('nx-1234567890');
-    expect(expandTags(['latest', '{gitSha}', '{branch}', 'v{version}'], { projectName: 'a', projectRoot: 'a', branch: 'feature/x y' })).toEqual(['latest', 'feature-x-y']);
+    expect(expandTags(['latest', '{gitSha}', '{branch}', 'v{version}'], { projectName: 'a', projectRoot: 'a', branch: 'feature/x y' })).toEqual([
+      'latest',
+      'feature-x-y',
+    ]);
   });
 
   it('splits references without mistaking a registry port for a tag', () => {

@@ -78,7 +78,9 @@ export function serviceNameProblem(name: string): string | undefined {
   if (!name) return 'a service name is required';
   if (name.length > 63) return `"${name}" is ${name.length} characters long; service names are at most 63 (a DNS label)`;
   if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(name)) {
-    const suggestion = sanitizeRepository(name).replace(/[._/]+/g, '-').replace(/^[^a-z]+/, '');
+    const suggestion = sanitizeRepository(name)
+      .replace(/[._/]+/g, '-')
+      .replace(/^[^a-z]+/, '');
     return (
       `"${name}" is not a valid service name: use lowercase letters, digits and single dashes, starting with a letter` +
       (suggestion && suggestion !== name ? ` (e.g. "${suggestion}")` : '') +

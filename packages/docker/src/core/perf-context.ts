@@ -35,7 +35,17 @@ export function pickSourceFile(read: string[]): string | undefined {
   return code[0];
 }
 
-const MANIFEST_ORDER = [/requirements[^/]*\.txt$/, /pyproject\.toml$/, /package\.json$/, /deno\.jsonc?$/, /Pipfile$/, /go\.mod$/, /Cargo\.toml$/, /Gemfile$/, /setup\.(py|cfg)$/];
+const MANIFEST_ORDER = [
+  /requirements[^/]*\.txt$/,
+  /pyproject\.toml$/,
+  /package\.json$/,
+  /deno\.jsonc?$/,
+  /Pipfile$/,
+  /go\.mod$/,
+  /Cargo\.toml$/,
+  /Gemfile$/,
+  /setup\.(py|cfg)$/,
+];
 
 /** The dependency manifest a dependency change edits: the first the build reads, by the usual install inputs. */
 export function pickManifest(read: string[]): string | undefined {

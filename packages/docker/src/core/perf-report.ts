@@ -72,7 +72,10 @@ export function renderMarkdown(report: AggregateReport): string {
   const lines: string[] = [];
   const runs = report.projects[0]?.runsPerScenario ?? 0;
   lines.push('# docker-perf report', '');
-  lines.push(`Run ${report.runId}, ${report.generatedAt}; ${runs} build(s) per scenario, median shown.${report.baseline ? ` Baseline: ${report.baseline}.` : ''}`, '');
+  lines.push(
+    `Run ${report.runId}, ${report.generatedAt}; ${runs} build(s) per scenario, median shown.${report.baseline ? ` Baseline: ${report.baseline}.` : ''}`,
+    '',
+  );
   lines.push(`| service | ${SCENARIOS.map((s) => SCENARIO_TITLES[s]).join(' | ')} | improvement |`);
   lines.push(`|${' --- |'.repeat(SCENARIOS.length + 2)}`);
   for (const p of report.projects) {
@@ -82,20 +85,27 @@ export function renderMarkdown(report: AggregateReport): string {
   lines.push('', 'Improvement: (no cache − code change) / no cache, the reference guide\'s "Fast Build" column.');
   if (report.regressions.length) {
     lines.push('', '## Regressions', '');
-    for (const r of report.regressions) lines.push(`- **${r.project}** ${SCENARIO_TITLES[r.scenario]}: ${secs(r.current)} vs ${secs(r.baseline)} (+${r.percent}%)`);
+    for (const r of report.regressions)
+      lines.push(`- **${r.project}** ${SCENARIO_TITLES[r.scenario]}: ${secs(r.current)} vs ${secs(r.baseline)} (+${r.percent}%)`);
   }
   for (const p of report.projects) {
     lines.push('', `## ${p.project}`, '');
     const warm = p.scenarios.warm?.runs[0] ?? p.scenarios.cold?.runs[0];
-    lines.push(`- ${p.dockerfile}${p.target ? ` (stage ${p.target})` : ''}, context \`${p.context}\`: ${bytes(p.contextWeight.sentBytes)} in ${p.contextWeight.files} files`);
+    lines.push(
+      `- ${p.dockerfile}${p.target ? ` (stage ${p.target})` : ''}, context \`${p.context}\`: ${bytes(p.contextWeight.sentBytes)} in ${p.contextWeight.files} files`,
+    );
     if (warm) lines.push(`- image: ${bytes(warm.imageBytes)}, ${warm.layers ?? '?'} layers`);
     for (const s of SCENARIOS) {
       const r = p.scenarios[s];
       if (!r || r.skipped) continue;
       lines.push(`- ${SCENARIO_TITLES[s]}: median ${secs(r.median)} (min ${secs(r.min)}, max ${secs(r.max)})${r.changed ? `, edited \`${r.changed}\`` : ''}`);
     }
-    const slow = (p.scenarios.cold?.runs[0]?.steps ?? []).filter((st) => !st.cached).sort((a, b) => b.seconds - a.seconds).slice(0, 3);
-    if (slow.length) lines.push(`- slowest steps (no cache): ${slow.map((st) => `\`${st.name}\`${st.line ? ` (line ${st.line})` : ''} ${secs(st.seconds)}`).join('; ')}`);
+    const slow = (p.scenarios.cold?.runs[0]?.steps ?? [])
+      .filter((st) => !st.cached)
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 3);
+    if (slow.length)
+      lines.push(`- slowest steps (no cache): ${slow.map((st) => `\`${st.name}\`${st.line ? ` (line ${st.line})` : ''} ${secs(st.seconds)}`).join('; ')}`);
     if (p.findings.length) {
       lines.push('', '| | line | finding | fix |', '| --- | --- | --- | --- |');
       for (const f of p.findings) lines.push(`| ${f.severity} | ${f.line ?? ''} | ${f.message.replace(/\|/g, '\\|')} | ${f.fix.replace(/\|/g, '\\|')} |`);
@@ -131,11 +141,15 @@ export function renderChart(report: AggregateReport, width = 900, height = 360):
         `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${Math.max(0, pad.top + plotH - y(v)).toFixed(1)}" fill="${COLORS[s]}"><title>${esc(p.project)} ${SCENARIO_TITLES[s]}: ${secs(v)}</title></rect>`,
       );
     });
-    parts.push(`<text x="${(x0 + (barW * SCENARIOS.length) / 2).toFixed(1)}" y="${pad.top + plotH + 16}" text-anchor="middle" font-size="12">${esc(p.project)}</text>`);
+    parts.push(
+      `<text x="${(x0 + (barW * SCENARIOS.length) / 2).toFixed(1)}" y="${pad.top + plotH + 16}" text-anchor="middle" font-size="12">${esc(p.project)}</text>`,
+    );
   });
   SCENARIOS.forEach((s, i) => {
     const x = pad.left + i * 150;
-    parts.push(`<rect x="${x}" y="${height - 22}" width="12" height="12" fill="${COLORS[s]}"/><text x="${x + 16}" y="${height - 12}" font-size="12">${SCENARIO_TITLES[s]}</text>`);
+    parts.push(
+      `<rect x="${x}" y="${height - 22}" width="12" height="12" fill="${COLORS[s]}"/><text x="${x + 16}" y="${height - 12}" font-size="12">${SCENARIO_TITLES[s]}</text>`,
+    );
   });
   return `<svg id="chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${parts.join('')}</svg>`;
 }

@@ -4,7 +4,13 @@ import { aggregate, improvement, regressions, renderChart, renderMarkdown, type 
 import { parseDockerfile } from './dockerfile';
 import type { PerfReport, ScenarioResult } from './perf';
 
-const scenario = (median: number, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({ median, min: median, max: median, runs: [{ seconds: median }], ...extra });
+const scenario = (median: number, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
+  median,
+  min: median,
+  max: median,
+  runs: [{ seconds: median }],
+  ...extra,
+});
 const report = (project: string, medians: Partial<Record<'cold' | 'warm' | 'code' | 'deps' | 'noop', number>>): PerfReport => ({
   project,
   runId: 'r1',
@@ -48,7 +54,13 @@ describe('docker-perf logic', () => {
   it('ties a re-run install to its cause and cost, and names heavy context directories', () => {
     const model = parseDockerfile('FROM python:3.12-slim\nCOPY . .\nRUN pip install -r requirements.txt\n');
     const code = scenario(9, { runs: [{ seconds: 9, steps: [{ name: '[3/3] RUN pip install -r requirements.txt', line: 3, seconds: 7.25, cached: false }] }] });
-    const findings = diagnose(model, undefined, { code }, { sentBytes: 5.5 * 1024 * 1024, files: 10, heavy: [{ dir: 'node_modules', bytes: 5 * 1024 * 1024 }] }, 'apps/bad');
+    const findings = diagnose(
+      model,
+      undefined,
+      { code },
+      { sentBytes: 5.5 * 1024 * 1024, files: 10, heavy: [{ dir: 'node_modules', bytes: 5 * 1024 * 1024 }] },
+      'apps/bad',
+    );
     expect(findings[0]).toMatchObject({ id: 'install-reran-on-source-change', line: 3, cost: 7.25 });
     expect(findings[0].message).toBe(
       'dependency install re-ran after a source change: `COPY . .` at line 2 comes before `RUN pip install -r requirements.txt` at line 3: every source change re-runs the pip install (cost 7.3 s)',

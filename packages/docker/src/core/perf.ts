@@ -168,7 +168,12 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
   try {
     if (wanted.has('cold')) {
       scenarios.cold = summarise(
-        await repeat('cold', (i) => build('cold', { noCache: true, dockerfile: writeDockerfileCopy(dockerfiles, req.build.dockerfile, isolateCacheMounts(dockerfileText, `${req.runId}-${i}`)) })),
+        await repeat('cold', (i) =>
+          build('cold', {
+            noCache: true,
+            dockerfile: writeDockerfileCopy(dockerfiles, req.build.dockerfile, isolateCacheMounts(dockerfileText, `${req.runId}-${i}`)),
+          }),
+        ),
       );
     }
     // Warm-up (not measured): the cold builds used other cache-mount ids, so prime the cache.
@@ -180,7 +185,13 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
     ] as const) {
       if (!wanted.has(scenario)) continue;
       if (!file) {
-        scenarios[scenario] = { median: 0, min: 0, max: 0, runs: [], skipped: scenario === 'code' ? 'the build reads no source file' : 'the build reads no dependency manifest' };
+        scenarios[scenario] = {
+          median: 0,
+          min: 0,
+          max: 0,
+          runs: [],
+          skipped: scenario === 'code' ? 'the build reads no source file' : 'the build reads no dependency manifest',
+        };
         say(`[${req.project}] ${SCENARIO_TITLES[scenario]}: skipped (${scenarios[scenario]?.skipped})`);
         continue;
       }
@@ -229,7 +240,13 @@ function executedCost(result: ScenarioResult | undefined, line: number): number 
 }
 
 /** Findings from the Dockerfile, the context and the measured steps; each with the line and its cost. */
-export function diagnose(model: DockerfileModel, target: string | undefined, scenarios: PerfReport['scenarios'], weight: ContextWeight, contextPath: string): Finding[] {
+export function diagnose(
+  model: DockerfileModel,
+  target: string | undefined,
+  scenarios: PerfReport['scenarios'],
+  weight: ContextWeight,
+  contextPath: string,
+): Finding[] {
   const findings: Finding[] = [];
   const staticOrder = installAfterSourceCopy(model, target);
   // What the code-change builds actually re-ran: a dependency install there is the costly mistake.

@@ -1,13 +1,39 @@
 import { JsonObjectSplitter, ProgressTracker } from './progress';
 
 const statuses = [
-  { vertexes: [{ digest: 'd1', name: '[internal] load build definition from Dockerfile', started: '2026-01-01T00:00:00Z', completed: '2026-01-01T00:00:00.1Z' }] },
+  {
+    vertexes: [
+      { digest: 'd1', name: '[internal] load build definition from Dockerfile', started: '2026-01-01T00:00:00Z', completed: '2026-01-01T00:00:00.1Z' },
+    ],
+  },
   { statuses: [{ id: 'transferring context:', vertex: 'd2', current: 2048 }] },
-  { vertexes: [{ digest: 'd3', name: '[base 1/2] FROM docker.io/library/python:3.12-slim', cached: true, started: '2026-01-01T00:00:01Z', completed: '2026-01-01T00:00:01Z' }] },
+  {
+    vertexes: [
+      {
+        digest: 'd3',
+        name: '[base 1/2] FROM docker.io/library/python:3.12-slim',
+        cached: true,
+        started: '2026-01-01T00:00:01Z',
+        completed: '2026-01-01T00:00:01Z',
+      },
+    ],
+  },
   { vertexes: [{ digest: 'd4', name: '[deps 2/2] RUN pip install -r requirements.txt', started: '2026-01-01T00:00:01Z' }] },
   { logs: [{ vertex: 'd4', data: Buffer.from('Collecting "quoted {braces}"\n').toString('base64') }] },
-  { vertexes: [{ digest: 'd4', name: '[deps 2/2] RUN pip install -r requirements.txt', started: '2026-01-01T00:00:01Z', completed: '2026-01-01T00:00:04.5Z' }] },
-  { vertexes: [{ digest: 'd5', name: '[production 1/1] COPY src/ ./src/', started: '2026-01-01T00:00:05Z', completed: '2026-01-01T00:00:05Z', error: 'failed to compute cache key: "/src": not found' }] },
+  {
+    vertexes: [{ digest: 'd4', name: '[deps 2/2] RUN pip install -r requirements.txt', started: '2026-01-01T00:00:01Z', completed: '2026-01-01T00:00:04.5Z' }],
+  },
+  {
+    vertexes: [
+      {
+        digest: 'd5',
+        name: '[production 1/1] COPY src/ ./src/',
+        started: '2026-01-01T00:00:05Z',
+        completed: '2026-01-01T00:00:05Z',
+        error: 'failed to compute cache key: "/src": not found',
+      },
+    ],
+  },
 ];
 
 describe('rawjson progress', () => {

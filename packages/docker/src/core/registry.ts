@@ -93,7 +93,12 @@ export async function lookupImage(ref: string, run: Runner = dockerRunner): Prom
  * Why a recorded image must not be used, or undefined when the registry has `digest` in
  * `repository` and it carries `expectedHash` (a cache entry can be stale or poisoned).
  */
-export async function distrustReason(repository: string, digest: string | undefined, expectedHash: string, run: Runner = dockerRunner): Promise<string | undefined> {
+export async function distrustReason(
+  repository: string,
+  digest: string | undefined,
+  expectedHash: string,
+  run: Runner = dockerRunner,
+): Promise<string | undefined> {
   if (!digest) return 'it records no pushed digest';
   const lookup = await lookupImage(`${repository}@${digest}`, run);
   if ('missing' in lookup) return `the registry has no ${repository}@${digest}`;
@@ -128,7 +133,12 @@ export function inRegistry(image: string, registry: string | undefined): string 
 
 /** A tag-safe form of a branch name (`feature/x` -> `feature-x`). */
 export function branchSlug(branch: string): string {
-  return branch.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 100) || 'branch';
+  return (
+    branch
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 100) || 'branch'
+  );
 }
 
 /**

@@ -95,7 +95,9 @@ export function denoImportMap(configText: string | undefined): string | undefine
   if (!configText) return undefined;
   try {
     // deno.jsonc may carry comments; strip them outside strings well enough for this one key.
-    const json = JSON.parse(configText.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '')) as { importMap?: unknown };
+    const json = JSON.parse(configText.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '')) as {
+      importMap?: unknown;
+    };
     return typeof json.importMap === 'string' && !/^[a-z]+:/i.test(json.importMap) ? json.importMap.replace(/^\.\//, '') : undefined;
   } catch {
     return undefined;

@@ -16,9 +16,28 @@ describe('image graph edges', () => {
     { project: 'common', root: 'libs/common' },
     { project: 'api', root: 'apps/api' },
   ];
-  const base: DockerBuildConfig = { project: 'python-base', root: 'docker/python-base', repository: '127.0.0.1:5000/acme/python-base', file: 'docker/python-base/Dockerfile', context: 'docker/python-base' };
-  const builder: DockerBuildConfig = { project: 'builder', root: 'docker/builder', repository: 'builder', file: 'docker/builder/Dockerfile', context: 'docker/builder' };
-  const api = (extra: Partial<DockerBuildConfig> = {}): DockerBuildConfig => ({ project: 'api', root: 'apps/api', repository: 'api', file: 'apps/api/Dockerfile', context: 'apps/api', ...extra });
+  const base: DockerBuildConfig = {
+    project: 'python-base',
+    root: 'docker/python-base',
+    repository: '127.0.0.1:5000/acme/python-base',
+    file: 'docker/python-base/Dockerfile',
+    context: 'docker/python-base',
+  };
+  const builder: DockerBuildConfig = {
+    project: 'builder',
+    root: 'docker/builder',
+    repository: 'builder',
+    file: 'docker/builder/Dockerfile',
+    context: 'docker/builder',
+  };
+  const api = (extra: Partial<DockerBuildConfig> = {}): DockerBuildConfig => ({
+    project: 'api',
+    root: 'apps/api',
+    repository: 'api',
+    file: 'apps/api/Dockerfile',
+    context: 'apps/api',
+    ...extra,
+  });
   const edges = (dockerfile: string, extra: Partial<DockerBuildConfig> = {}) => {
     write('apps/api/Dockerfile', dockerfile);
     return dockerDependencies([base, builder, api(extra)], projects, root)
@@ -39,7 +58,9 @@ describe('image graph edges', () => {
     try {
       const run = () => {
         const cache = new InferenceCache<{ uses: string[]; paths: string[] }>('deps.json', dir);
-        const out = dockerDependencies([base, builder, api()], projects, root, cache).filter((e) => e.source === 'api').map((e) => e.target);
+        const out = dockerDependencies([base, builder, api()], projects, root, cache)
+          .filter((e) => e.source === 'api')
+          .map((e) => e.target);
         cache.save();
         return out;
       };
@@ -77,20 +98,26 @@ describe('image graph edges', () => {
   });
 
   it(`COPY of another project's files through a root build context`, () => {
-    expect(edges('FROM python:3.12-slim\nCOPY libs/common/src/ /app/common/\nCOPY apps/api/src/ /app/\n', { context: '.' })).toEqual(['common (apps/api/Dockerfile)']);
+    expect(edges('FROM python:3.12-slim\nCOPY libs/common/src/ /app/common/\nCOPY apps/api/src/ /app/\n', { context: '.' })).toEqual([
+      'common (apps/api/Dockerfile)',
+    ]);
     // a copy of a parent directory covers every project below it
     expect(edges('FROM python:3.12-slim\nCOPY libs/ /app/libs/\n', { context: '.' })).toEqual(['common (apps/api/Dockerfile)']);
   });
 
   it('no edge for public images, stages of the same Dockerfile, or its own files', () => {
     expect(
-      edges('FROM python:3.12-slim AS builder\nRUN true\nFROM builder AS python-base\nCOPY --from=builder /a /b\nCOPY --from=0 /c /d\nCOPY src/ /app/\nFROM python-base\n'),
+      edges(
+        'FROM python:3.12-slim AS builder\nRUN true\nFROM builder AS python-base\nCOPY --from=builder /a /b\nCOPY --from=0 /c /d\nCOPY src/ /app/\nFROM python-base\n',
+      ),
     ).toEqual([]);
     expect(edges('FROM docker.io/library/python:3.12-slim\nCOPY --from=node:22 /usr/local/bin/node /usr/local/bin/\n')).toEqual([]);
   });
 
   it('only the stages the target needs count', () => {
-    expect(edges('FROM acme/python-base AS prod\nFROM builder AS tools\nFROM prod AS final\n', { target: 'final' })).toEqual(['python-base (apps/api/Dockerfile)']);
+    expect(edges('FROM acme/python-base AS prod\nFROM builder AS tools\nFROM prod AS final\n', { target: 'final' })).toEqual([
+      'python-base (apps/api/Dockerfile)',
+    ]);
   });
 });
 
@@ -101,7 +128,10 @@ describe('upstream hand-off', () => {
     const model = parseDockerfile('ARG BASE=acme/python-base\nFROM ${BASE} AS app\nCOPY --from=builder /a /b\nFROM python:3.12-slim\n');
     const exact: Record<string, string> = { 'acme/python-base': 'acme/python-base:nx-1', builder: 'builder:nx-2' };
     const uses = imageUses(model, 'app');
-    expect(handOff(uses, (ref) => exact[ref])).toEqual({ buildArgs: { BASE: 'acme/python-base:nx-1' }, buildContexts: { builder: 'docker-image://builder:nx-2' } });
+    expect(handOff(uses, (ref) => exact[ref])).toEqual({
+      buildArgs: { BASE: 'acme/python-base:nx-1' },
+      buildContexts: { builder: 'docker-image://builder:nx-2' },
+    });
     // an explicit build arg wins: the image is then handed over as a named context
     expect(handOff(uses, (ref) => exact[ref], { BASE: 'mine' }).buildContexts['acme/python-base']).toBe('docker-image://acme/python-base:nx-1');
   });

@@ -27,7 +27,9 @@ export interface DockerBuildConfig {
 }
 
 /** Every docker-build-like target (executor @org/docker:build) of the workspace. */
-export function dockerBuilds(projects: Record<string, { root: string; name?: string; targets?: Record<string, { executor?: string; options?: Record<string, unknown> }> }>): DockerBuildConfig[] {
+export function dockerBuilds(
+  projects: Record<string, { root: string; name?: string; targets?: Record<string, { executor?: string; options?: Record<string, unknown> }> }>,
+): DockerBuildConfig[] {
   const out: DockerBuildConfig[] = [];
   for (const [key, config] of Object.entries(projects)) {
     for (const [targetName, target] of Object.entries(config.targets ?? {})) {
@@ -88,7 +90,18 @@ export function dockerDependencies(
     const ignoreFile = findIgnoreFile(join(workspaceRoot, build.file), join(workspaceRoot, build.context));
     // Parsing is the cost; which projects own the references is cheap and always recomputed.
     const key = createHash('sha256')
-      .update(JSON.stringify([DEPS_VERSION, build.file, build.context, build.target, build.buildArgs, build.buildContexts, content, ignoreFile ? readText(ignoreFile) : null]))
+      .update(
+        JSON.stringify([
+          DEPS_VERSION,
+          build.file,
+          build.context,
+          build.target,
+          build.buildArgs,
+          build.buildContexts,
+          content,
+          ignoreFile ? readText(ignoreFile) : null,
+        ]),
+      )
       .digest('hex');
     let refs = cache?.get(key);
     if (!refs) {

@@ -18,13 +18,24 @@ describe('inference', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('names targets after the Dockerfile', () => {
-    expect(['Dockerfile', 'Dockerfile.worker', 'gpu.Dockerfile', 'Containerfile', 'Dockerfile.dockerignore'].map(dockerfileName)).toEqual(['', 'worker', 'gpu', 'containerfile', undefined]);
+    expect(['Dockerfile', 'Dockerfile.worker', 'gpu.Dockerfile', 'Containerfile', 'Dockerfile.dockerignore'].map(dockerfileName)).toEqual([
+      '',
+      'worker',
+      'gpu',
+      'containerfile',
+      undefined,
+    ]);
   });
 
   it('gives a cached build target whose inputs are what the Dockerfile reads', () => {
     write('apps/api/Dockerfile', 'ARG PY=python:3.12-slim\nFROM ${PY}\nCOPY requirements.txt ./\nCOPY src/ ./src/\nARG VERSION\nEXPOSE 8000\n');
     write('apps/api/.dockerignore', '**/__pycache__\n');
-    const { targets, groups, warning } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({ registry: '127.0.0.1:5000', buildArgs: { VERSION: '${APP_VERSION}' } }), root);
+    const { targets, groups, warning } = inferTargets(
+      'apps/api/Dockerfile',
+      'apps/api',
+      normalizeOptions({ registry: '127.0.0.1:5000', buildArgs: { VERSION: '${APP_VERSION}' } }),
+      root,
+    );
     expect(warning).toBeUndefined();
     expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit']);
     const build = targets['docker-build'];
@@ -33,7 +44,13 @@ describe('inference', () => {
       cache: true,
       dependsOn: ['build', '^docker-build'],
       outputs: ['{workspaceRoot}/dist/docker/{projectRoot}'],
-      options: { file: 'apps/api/Dockerfile', context: 'apps/api', image: '127.0.0.1:5000/api', outputPath: 'dist/docker/apps/api', buildArgs: { VERSION: '${APP_VERSION}' } },
+      options: {
+        file: 'apps/api/Dockerfile',
+        context: 'apps/api',
+        image: '127.0.0.1:5000/api',
+        outputPath: 'dist/docker/apps/api',
+        buildArgs: { VERSION: '${APP_VERSION}' },
+      },
       metadata: { technologies: ['docker'] },
     });
     expect(build.inputs).toEqual([
@@ -49,7 +66,12 @@ describe('inference', () => {
       { env: 'APP_VERSION' },
       { dependentTasksOutputFiles: '**/!(image.json)' },
     ]);
-    expect(targets['docker-run']).toMatchObject({ executor: '@org/docker:run', continuous: true, dependsOn: ['docker-build'], options: { ports: ['8000:8000'] } });
+    expect(targets['docker-run']).toMatchObject({
+      executor: '@org/docker:run',
+      continuous: true,
+      dependsOn: ['docker-build'],
+      options: { ports: ['8000:8000'] },
+    });
     // CI: push, reuse what the registry has, registry layer cache; promotion by digest.
     expect(build.configurations).toEqual({ ci: { push: true, skipExisting: true, registryCache: true } });
     expect(targets['docker-push']).toMatchObject({
@@ -59,7 +81,13 @@ describe('inference', () => {
       options: { buildTarget: 'docker-build', tags: ['{version}', '{shortSha}', 'latest'] },
     });
     // Measurements: never cached, never beside other tasks.
-    expect(targets['docker-perf']).toMatchObject({ executor: '@org/docker:perf', cache: false, parallelism: false, dependsOn: ['docker-build'], options: { buildTarget: 'docker-build' } });
+    expect(targets['docker-perf']).toMatchObject({
+      executor: '@org/docker:perf',
+      cache: false,
+      parallelism: false,
+      dependsOn: ['docker-build'],
+      options: { buildTarget: 'docker-build' },
+    });
   });
 
   it('without a registry option, the image name depends on DOCKER_REGISTRY, so the hash does too', () => {
@@ -71,13 +99,23 @@ describe('inference', () => {
   it('extra Dockerfiles get their own targets, image and output directory', () => {
     write('apps/api/Dockerfile.worker', 'FROM python:3.12-slim\nCOPY worker.py /\n');
     const { targets } = inferTargets('apps/api/Dockerfile.worker', 'apps/api', normalizeOptions({}), root);
-    expect(Object.keys(targets)).toEqual(['docker-build-worker', 'docker-run-worker', 'docker-push-worker', 'docker-perf-worker', 'docker-lint-worker', 'docker-audit-worker']);
+    expect(Object.keys(targets)).toEqual([
+      'docker-build-worker',
+      'docker-run-worker',
+      'docker-push-worker',
+      'docker-perf-worker',
+      'docker-lint-worker',
+      'docker-audit-worker',
+    ]);
     expect(targets['docker-build-worker'].outputs).toEqual(['{workspaceRoot}/dist/docker/apps/api@worker']);
     expect(targets['docker-build-worker'].options).toMatchObject({ image: 'api-worker', outputPath: 'dist/docker/apps/api@worker' });
   });
 
   it('a project.json override of the context and stage changes the inputs', () => {
-    write('apps/api/Dockerfile', 'FROM python:3.12-slim AS test\nCOPY tests/ /t/\nFROM python:3.12-slim AS production\nCOPY libs/common/ /lib/\nCOPY apps/api/src/ /src/\n');
+    write(
+      'apps/api/Dockerfile',
+      'FROM python:3.12-slim AS test\nCOPY tests/ /t/\nFROM python:3.12-slim AS production\nCOPY libs/common/ /lib/\nCOPY apps/api/src/ /src/\n',
+    );
     write('apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'docker-build': { options: { context: '.', target: 'production' } } } }));
     const { targets } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
     expect(targets['docker-build'].inputs).toEqual(
@@ -117,6 +155,13 @@ describe('inference', () => {
     // A project no compose service builds gets neither.
     write('apps/web/project.json', '{}');
     write('apps/web/Dockerfile', 'FROM node:22\n');
-    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit']);
+    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual([
+      'docker-build',
+      'docker-run',
+      'docker-push',
+      'docker-perf',
+      'docker-lint',
+      'docker-audit',
+    ]);
   });
 });

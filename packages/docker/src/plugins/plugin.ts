@@ -4,14 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
-import {
-  createNodesFromFiles,
-  logger,
-  type CreateNodesContextV2,
-  type CreateNodesResult,
-  type CreateNodesV2,
-  type TargetConfiguration,
-} from '../utils/devkit';
+import { createNodesFromFiles, logger, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2, type TargetConfiguration } from '../utils/devkit';
 import { composeServices, type ComposeService } from '../core/compose';
 import { buildReads } from '../core/context';
 import { findStage, formatProblems, parseDockerfile } from '../core/dockerfile';
@@ -86,7 +79,13 @@ function composeTargets(projectRoot: string, buildName: string, options: Normali
       continuous: true,
       dependsOn: [buildName],
       configurations: { [CI]: {} },
-      options: { files: [options.composeFile], service: prod.service, buildTarget: buildName, imageEnv: prod.imageEnv, image: prod.imageEnv ? undefined : prod.image },
+      options: {
+        files: [options.composeFile],
+        service: prod.service,
+        buildTarget: buildName,
+        imageEnv: prod.imageEnv,
+        image: prod.imageEnv ? undefined : prod.image,
+      },
       metadata: {
         technologies: ['docker'],
         description: `Run compose service ${prod.service} (${options.composeFile}) with the exact image ${buildName} built.`,
@@ -274,9 +273,7 @@ export function inferTargets(
     },
   };
   if (!suffix) Object.assign(targets, composeTargets(projectRoot, buildName, options, compose));
-  const warning = problems.length
-    ? `${formatProblems(dockerfile, problems)}\n${buildName} of ${projectName} will fail until this is fixed.`
-    : undefined;
+  const warning = problems.length ? `${formatProblems(dockerfile, problems)}\n${buildName} of ${projectName} will fail until this is fixed.` : undefined;
   return { targets, groups: Object.keys(targets), warning };
 }
 

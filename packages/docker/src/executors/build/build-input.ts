@@ -48,7 +48,9 @@ export function targetRepository(options: Pick<BuildExecutorSchema, 'image' | 'r
 
 export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts): Promise<ImageBuildInput> {
   const git = await gitInfo(task.workspaceRoot);
-  const missing = Object.values(options.buildArgs ?? {}).flatMap(envReferences).filter((name) => process.env[name] === undefined);
+  const missing = Object.values(options.buildArgs ?? {})
+    .flatMap(envReferences)
+    .filter((name) => process.env[name] === undefined);
   if (missing.length) {
     console.warn(`Build args read ${missing.join(', ')} from the environment, which is not set; they are passed as empty strings.`);
   }

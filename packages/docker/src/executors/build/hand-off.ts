@@ -16,9 +16,7 @@ export type UpstreamRecord = (project: string, buildTarget: string, outputPath: 
 const readRecord: UpstreamRecord = async (_p, _t, outputPath) => readImageRecord(outputPath);
 
 export async function upstreamHandOff(input: ImageBuildInput, context: ExecutorContext, upstreamRecord: UpstreamRecord = readRecord): Promise<HandOff> {
-  const builds = dockerBuilds(context.projectsConfigurations?.projects ?? {}).filter(
-    (b) => resolve(context.root, b.file) !== input.dockerfile,
-  );
+  const builds = dockerBuilds(context.projectsConfigurations?.projects ?? {}).filter((b) => resolve(context.root, b.file) !== input.dockerfile);
   if (!builds.length) return { buildArgs: {}, buildContexts: {} };
   let content: string;
   try {
@@ -34,7 +32,9 @@ export async function upstreamHandOff(input: ImageBuildInput, context: ExecutorC
     if (!owner?.outputPath || exact.has(use.ref)) continue;
     const record = await upstreamRecord(owner.project, owner.targetName, resolve(context.root, owner.outputPath));
     if (!record) {
-      console.warn(`${relative(context.root, input.dockerfile)} uses ${use.ref} (project ${owner.project}), which has no image.json yet; building against the engine's ${use.ref}.`);
+      console.warn(
+        `${relative(context.root, input.dockerfile)} uses ${use.ref} (project ${owner.project}), which has no image.json yet; building against the engine's ${use.ref}.`,
+      );
       continue;
     }
     // By digest when pushed: the registry then cannot hand over anything else under the tag.

@@ -45,6 +45,9 @@ export default async function lintExecutor(options: LintExecutorSchema, context:
   const format = options.format ?? 'text';
   console.log(format === 'json' ? formatJson([result]) : format === 'sarif' ? JSON.stringify(sarif, null, 2) : formatText([result]));
   const failed = fails([result], options.failOn ?? 'error');
-  if (format === 'text') console.log(`SARIF: ${options.sarifFile}${failed ? `\n✖ findings at or above "${options.failOn ?? 'error'}": fix them, silence one with \`# docker-lint ignore=<rule>\` above the line, or set "rules".` : ''}`);
+  if (format === 'text')
+    console.log(
+      `SARIF: ${options.sarifFile}${failed ? `\n✖ findings at or above "${options.failOn ?? 'error'}": fix them, silence one with \`# docker-lint ignore=<rule>\` above the line, or set "rules".` : ''}`,
+    );
   return { success: !failed };
 }

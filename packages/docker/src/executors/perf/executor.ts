@@ -67,7 +67,10 @@ export default async function perfExecutor(options: PerfExecutorSchema, context:
     const baseline = readBaseline(options.baseline, context.root);
     const buildOptions = readTargetOptions<BuildExecutorSchema>({ project, target: buildTarget }, context);
     const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
-    const input = await withUpstreamImages(await toBuildInput(buildOptions, { workspaceRoot: context.root, projectName: project, projectRoot, nxHash: 'perf' }), context);
+    const input = await withUpstreamImages(
+      await toBuildInput(buildOptions, { workspaceRoot: context.root, projectName: project, projectRoot, nxHash: 'perf' }),
+      context,
+    );
     const runId = runIdentifier();
     const report = await measureImage({
       project,
@@ -113,8 +116,11 @@ export default async function perfExecutor(options: PerfExecutorSchema, context:
       .map(([s, r]) => `${SCENARIO_TITLES[s as keyof typeof SCENARIO_TITLES]} ${r?.median.toFixed(1)} s`);
     console.log(`✔ ${project}: ${medians.join(' · ')}`);
     for (const f of report.findings) console.log(`  ${f.severity === 'info' ? 'ℹ' : '⚠'} ${report.dockerfile}${f.line ? `:${f.line}` : ''}: ${f.message}`);
-    for (const r of all.regressions.filter((x) => x.project === project)) console.log(`  ⚠ regression: ${SCENARIO_TITLES[r.scenario]} ${r.current.toFixed(1)} s vs ${r.baseline.toFixed(1)} s (+${r.percent}%)`);
-    console.log(`Reports: ${join(options.outputDir ?? 'dist/docker-perf', `${project}.json`)}, ${join(options.outputDir ?? 'dist/docker-perf', `${REPORT}.{md,html,json}`)}`);
+    for (const r of all.regressions.filter((x) => x.project === project))
+      console.log(`  ⚠ regression: ${SCENARIO_TITLES[r.scenario]} ${r.current.toFixed(1)} s vs ${r.baseline.toFixed(1)} s (+${r.percent}%)`);
+    console.log(
+      `Reports: ${join(options.outputDir ?? 'dist/docker-perf', `${project}.json`)}, ${join(options.outputDir ?? 'dist/docker-perf', `${REPORT}.{md,html,json}`)}`,
+    );
     return { success: true };
   } catch (e) {
     if (e instanceof PerfInterrupted) {

@@ -46,7 +46,13 @@ export function recordedBuild(context: ExecutorContext, buildTarget: string, pro
  * this engine under `repository` (no push) and leaves image.json alone; otherwise the build
  * runs as configured (push, registry reuse) and image.json is rewritten.
  */
-async function rebuild(context: ExecutorContext, project: string, buildOptions: BuildExecutorSchema, nxHash: string, local?: { repository: string }): Promise<ImageRecord> {
+async function rebuild(
+  context: ExecutorContext,
+  project: string,
+  buildOptions: BuildExecutorSchema,
+  nxHash: string,
+  local?: { repository: string },
+): Promise<ImageRecord> {
   const options = local ? { ...buildOptions, push: false, load: true, platforms: undefined, skipExisting: false, registryCache: false } : buildOptions;
   const input = await toBuildInput(options, {
     workspaceRoot: context.root,
@@ -67,7 +73,11 @@ async function rebuild(context: ExecutorContext, project: string, buildOptions: 
  * build task in this run, and a pushed image must be in the registry with that hash. On a
  * mismatch the image is rebuilt (and pushed, as configured) and image.json rewritten.
  */
-export async function trustedBuild(context: ExecutorContext, buildTarget: string, project = context.projectName ?? ''): Promise<RecordedBuild | { error: string }> {
+export async function trustedBuild(
+  context: ExecutorContext,
+  buildTarget: string,
+  project = context.projectName ?? '',
+): Promise<RecordedBuild | { error: string }> {
   const found = recordedBuild(context, buildTarget, project);
   if ('error' in found) return found;
   const { buildOptions, record } = found;

@@ -17,7 +17,20 @@ const EXECUTOR_SCHEMAS: Record<string, string> = {
   '@org/docker:perf': '../../executors/perf/schema.json',
 };
 // Nx's own flags for run-many / affected.
-const NX_FLAGS = new Set(['parallel', 'base', 'head', 'outputStyle', 'skip-nx-cache', 'skipNxCache', 'verbose', 'configuration', 'c', 't', 'targets', 'target']);
+const NX_FLAGS = new Set([
+  'parallel',
+  'base',
+  'head',
+  'outputStyle',
+  'skip-nx-cache',
+  'skipNxCache',
+  'verbose',
+  'configuration',
+  'c',
+  't',
+  'targets',
+  'target',
+]);
 
 interface Workflow {
   name: string;
@@ -47,7 +60,9 @@ function unknownReferences(workflow: Workflow): string[] {
           continue;
         }
         if (words.includes('-c') && !target.configurations?.[value('-c')]) problems.push(`${step.run}: ${name} has no configuration ${value('-c')}`);
-        const schema = JSON.parse(readFileSync(join(__dirname, EXECUTOR_SCHEMAS[target.executor ?? ''] ?? ''), 'utf8')) as { properties: Record<string, unknown> };
+        const schema = JSON.parse(readFileSync(join(__dirname, EXECUTOR_SCHEMAS[target.executor ?? ''] ?? ''), 'utf8')) as {
+          properties: Record<string, unknown>;
+        };
         for (const w of words.filter((x) => x.startsWith('--'))) {
           const flag = w.slice(2).split('=')[0];
           if (!NX_FLAGS.has(flag) && !(flag in schema.properties)) problems.push(`${step.run}: ${name} has no option ${flag}`);
@@ -122,7 +137,15 @@ describe('ci generator', () => {
       name: 'x',
       on: {},
       env: {},
-      jobs: { a: { steps: [{ run: 'npx nx affected -t docker-biuld' }, { run: 'npx nx affected -t docker-run -c prod' }, { run: 'npx nx run-many -t docker-push -c ci --tag=v1' }] } },
+      jobs: {
+        a: {
+          steps: [
+            { run: 'npx nx affected -t docker-biuld' },
+            { run: 'npx nx affected -t docker-run -c prod' },
+            { run: 'npx nx run-many -t docker-push -c ci --tag=v1' },
+          ],
+        },
+      },
     };
     expect(unknownReferences(wf)).toEqual([
       'npx nx affected -t docker-biuld: no target docker-biuld',

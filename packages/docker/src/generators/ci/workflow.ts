@@ -102,7 +102,9 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
     on: {
       push: { branches: [o.mainBranch] },
       pull_request: null,
-      workflow_dispatch: { inputs: { perf: { description: 'Measure build performance (docker-perf) and upload the report', type: 'boolean', default: false } } },
+      workflow_dispatch: {
+        inputs: { perf: { description: 'Measure build performance (docker-perf) and upload the report', type: 'boolean', default: false } },
+      },
     },
     permissions: { contents: 'read', packages: 'write', 'security-events': 'write' },
     concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': `\${{ !(${onMain}) }}` },

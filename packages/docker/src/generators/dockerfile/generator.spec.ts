@@ -19,8 +19,18 @@ describe('dockerfile generator', () => {
   }
 
   it.each([
-    ['node', { 'package.json': JSON.stringify({ main: './server/index.js' }), 'package-lock.json': '{}', 'server/index.js': '' }, /CMD \["node", "server\/index.js"\]/, '!server/'],
-    ['deno', { 'deno.json': '{}', 'deno.lock': '{}', 'package.json': '{}', 'main.ts': '' }, /"--allow-net", "--allow-env=PORT,SERVICE_NAME", "main.ts"\]/, '!main.ts'],
+    [
+      'node',
+      { 'package.json': JSON.stringify({ main: './server/index.js' }), 'package-lock.json': '{}', 'server/index.js': '' },
+      /CMD \["node", "server\/index.js"\]/,
+      '!server/',
+    ],
+    [
+      'deno',
+      { 'deno.json': '{}', 'deno.lock': '{}', 'package.json': '{}', 'main.ts': '' },
+      /"--allow-net", "--allow-env=PORT,SERVICE_NAME", "main.ts"\]/,
+      '!main.ts',
+    ],
     ['python', { 'pyproject.toml': '', 'requirements.txt': '', 'app/main.py': '' }, /CMD \["python", "app\/main.py"\]/, '!app/'],
   ])('detects a %s project and its entry point', async (runtime, files, cmd, allowed) => {
     project('svc', files);

@@ -4,7 +4,17 @@
 import { join, posix } from 'node:path';
 import { generateFiles, logger, readProjectConfiguration, type Tree } from '../../utils/devkit';
 import { resolveDigest } from '../../core/digests';
-import { CUDA_IMAGE, denoImportMap, denyByDefaultIgnore, detectEntry, detectRuntime, RUNTIME_DEFAULTS, RUNTIMES, sourcesFor, type Runtime } from '../../core/runtime';
+import {
+  CUDA_IMAGE,
+  denoImportMap,
+  denyByDefaultIgnore,
+  detectEntry,
+  detectRuntime,
+  RUNTIME_DEFAULTS,
+  RUNTIMES,
+  sourcesFor,
+  type Runtime,
+} from '../../core/runtime';
 import type { DockerfileGeneratorSchema } from './schema';
 
 export const UID = 10001;
@@ -41,7 +51,9 @@ async function pin(image: string): Promise<string> {
     logger.info(`Pinned ${image} to ${r.pinned}.`);
     return r.pinned;
   }
-  logger.warn(`Could not resolve the digest of ${image} (registry not reachable? ${r.error}). Kept the tag; run again with --pinDigests --force when the registry is reachable.`);
+  logger.warn(
+    `Could not resolve the digest of ${image} (registry not reachable? ${r.error}). Kept the tag; run again with --pinDigests --force when the registry is reachable.`,
+  );
   return image;
 }
 
@@ -54,7 +66,9 @@ export async function writeDockerfile(tree: Tree, spec: DockerfileSpec): Promise
   const importMap = spec.runtime === 'deno' ? denoImportMap(tree.read(posix.join(spec.projectRoot, base[0]), 'utf-8') ?? undefined) : undefined;
   const manifests = importMap && exists(importMap) ? [...base, importMap] : base;
   for (const m of manifests.filter((f) => !exists(f))) {
-    logger.warn(`${posix.join(spec.projectRoot, m)} does not exist; the image's dependency install needs it (create it with your package manager, e.g. npm install / deno install).`);
+    logger.warn(
+      `${posix.join(spec.projectRoot, m)} does not exist; the image's dependency install needs it (create it with your package manager, e.g. npm install / deno install).`,
+    );
   }
   const devManifest = d.devManifest && exists(d.devManifest) ? d.devManifest : undefined;
   const sources = sourcesFor(spec.entry);
@@ -95,7 +109,9 @@ export async function dockerfileGenerator(tree: Tree, options: DockerfileGenerat
     );
   }
   const declared =
-    runtime === 'node' && exists('package.json') ? (JSON.parse(tree.read(posix.join(root, 'package.json'), 'utf-8') ?? '{}') as { main?: string }).main : undefined;
+    runtime === 'node' && exists('package.json')
+      ? (JSON.parse(tree.read(posix.join(root, 'package.json'), 'utf-8') ?? '{}') as { main?: string }).main
+      : undefined;
   const entry = options.entry ?? detectEntry(runtime, exists, declared?.replace(/^\.\//, ''));
   if (!entry) throw new Error(`Cannot find the entry point of ${options.project} in ${root}; pass --entry=<file relative to ${root}>.`);
   if (!exists(entry)) throw new Error(`${posix.join(root, entry)} does not exist; --entry is relative to the project root.`);

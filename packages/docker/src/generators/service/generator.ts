@@ -48,7 +48,14 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
     root,
     projectType: 'application',
     sourceRoot: `${root}/src`,
-    tags: [`runtime:${options.runtime}`, ...(gpu ? ['gpu'] : []), ...(options.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean)],
+    tags: [
+      `runtime:${options.runtime}`,
+      ...(gpu ? ['gpu'] : []),
+      ...(options.tags ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ],
     // The image to ship: the CUDA stage for GPU services, production otherwise.
     targets: { [buildTarget]: { options: { target: gpu ? 'gpu' : 'production' } } },
   });
@@ -78,7 +85,14 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
     const taken = new Set(publishedPorts(prodText));
     let hostPort = port;
     while (taken.has(hostPort)) hostPort++;
-    const entry = { service: options.name, projectRoot: root, defaultImage: `${repo}:${plugin.tags?.[0] ?? 'latest'}`, containerPort: port, sources: sourcesFor(d.entry), hasHealthcheck: true };
+    const entry = {
+      service: options.name,
+      projectRoot: root,
+      defaultImage: `${repo}:${plugin.tags?.[0] ?? 'latest'}`,
+      containerPort: port,
+      sources: sourcesFor(d.entry),
+      hasHealthcheck: true,
+    };
     tree.write(prodFile, upsertProductionService(prodText, scope, entry, hostPort, dir));
     tree.write(devFile, upsertDevelopmentService(tree.read(devFile, 'utf-8') ?? undefined, scope, entry, dir));
   }
