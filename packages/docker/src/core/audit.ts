@@ -2,10 +2,9 @@
 // environment), the history (build args that look like secrets) and the filesystem (`.git`
 // and package-manager caches left behind), read by streaming `docker export` through a tar
 // parser, never unpacked to disk.
-import execa from 'execa';
 import { extract } from 'tar-stream';
 import type { Finding } from './analysis';
-import { dockerRunner, inspectImage, type Runner } from './engine';
+import { dockerRunner, inspectImage, spawnEngine, type Runner } from './engine';
 import { isSecretName } from './lint-rules';
 
 export interface ImageFacts {
@@ -31,12 +30,12 @@ const LEFTOVER = [
 
 /** Paths of the image's filesystem that match LEFTOVER (at most `limit`). */
 export async function findLeftovers(ref: string, limit = 20): Promise<string[]> {
-  const created = await execa('docker', ['create', ref], { reject: false });
+  const created = await spawnEngine(['create', ref]);
   if (created.exitCode !== 0) throw new Error(`docker create ${ref} failed: ${created.stderr.trim()}`);
   const id = created.stdout.trim();
   const found: string[] = [];
   try {
-    const exported = execa('docker', ['export', id], { reject: false, buffer: false });
+    const exported = spawnEngine(['export', id], { buffer: false });
     const tar = extract();
     tar.on('entry', (header, stream, next) => {
       const name = header.name.replace(/^\.?\//, '') + (header.type === 'directory' && !header.name.endsWith('/') ? '/' : '');
@@ -51,7 +50,7 @@ export async function findLeftovers(ref: string, limit = 20): Promise<string[]> 
     exported.stdout?.pipe(tar);
     await Promise.all([done, exported]);
   } finally {
-    await execa('docker', ['rm', '--force', id], { reject: false });
+    await spawnEngine(['rm', '--force', id]);
   }
   return found;
 }

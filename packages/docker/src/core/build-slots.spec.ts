@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireBuildSlot } from './build-slots';
+import { acquireBuildSlot, tryTake } from './build-slots';
 
 describe('build slots', () => {
   let dir: string;
@@ -28,6 +28,17 @@ describe('build slots', () => {
     writeFileSync(join(dir, 'e', 'slot-0.lock'), '999999999');
     const release = await acquireBuildSlot(1, { directory: dir, key: 'e', pollMs: 10 });
     release();
+  });
+
+  it('a slot freed between the exclusive open and the read is a busy slot for this round, not a crash', () => {
+    const file = join(dir, 'slot-0.lock');
+    writeFileSync(file, String(process.pid));
+    const freedMeanwhile = () => {
+      throw Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
+    };
+    expect(tryTake(file, freedMeanwhile)).toBe(false);
+    rmSync(file);
+    expect(tryTake(file)).toBe(true);
   });
 
   it('no cap when max is 0', async () => {

@@ -14,14 +14,21 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryTake(file: string): boolean {
+/** Takes a slot file if free (or its owner is dead). `readOwner` is a seam for tests. */
+export function tryTake(file: string, readOwner: (file: string) => string = (f) => readFileSync(f, 'utf8')): boolean {
   try {
     const fd = openSync(file, 'wx');
     writeSync(fd, String(process.pid));
     closeSync(fd);
     return true;
   } catch {
-    const owner = Number(readFileSync(file, { encoding: 'utf8', flag: 'r' }) || 0);
+    let owner = 0;
+    try {
+      owner = Number(readOwner(file) || 0);
+    } catch {
+      // Freed between the exclusive open and this read: free now, take it on the next round.
+      return false;
+    }
     if (owner && !alive(owner)) rmSync(file, { force: true });
     return false;
   }

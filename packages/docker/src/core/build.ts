@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import execa from 'execa';
+import { spawnEngine } from './engine';
 import { buildxArgv, type BuildRequest } from './buildx-args';
 import { JsonObjectSplitter, ProgressTracker, type BuildStats } from './progress';
 
@@ -35,8 +35,7 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'>, hoo
   const tracker = new ProgressTracker();
   let errorOutput = '';
   const started = Date.now();
-  const child = execa('docker', buildxArgv({ ...request, metadataFile }), {
-    reject: false,
+  const child = spawnEngine(buildxArgv({ ...request, metadataFile }), {
     stdin: 'ignore',
     // Local images stay plain (no attestation manifests); pushed ones ask for provenance explicitly.
     env: request.push ? {} : { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },

@@ -1,6 +1,6 @@
 // Pinning base images by digest: `name:tag` -> `name:tag@sha256:...`, resolved from the
 // registry (not the local engine: a local image's digest may not exist remotely).
-import execa from 'execa';
+import { dockerRunner, type Runner } from './engine';
 
 export type DigestResult = { ref: string; pinned: string } | { ref: string; error: string };
 
@@ -9,12 +9,12 @@ export function isPinned(ref: string): boolean {
   return /@sha256:[a-f0-9]{64}$/.test(ref);
 }
 
-export async function resolveDigest(ref: string, docker = 'docker'): Promise<DigestResult> {
+export async function resolveDigest(ref: string, run: Runner = dockerRunner): Promise<DigestResult> {
   if (isPinned(ref)) return { ref, pinned: ref };
-  const r = await execa(docker, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'], { reject: false, timeout: 30_000 });
-  const digest = r.exitCode === 0 ? /"digest"\s*:\s*"(sha256:[a-f0-9]{64})"/.exec(r.stdout)?.[1] : undefined;
+  const r = await run(['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}']);
+  const digest = r.ok ? /"digest"\s*:\s*"(sha256:[a-f0-9]{64})"/.exec(r.stdout)?.[1] : undefined;
   if (!digest) {
-    const why = (r.stderr || r.stdout || `exit code ${r.exitCode}`).trim().split('\n').pop();
+    const why = (r.stderr || r.stdout || 'imagetools inspect failed').trim().split('\n').pop();
     return { ref, error: why ?? 'no digest in the answer' };
   }
   return { ref, pinned: `${ref}@${digest}` };

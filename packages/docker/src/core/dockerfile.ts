@@ -5,11 +5,9 @@
 import { DockerfileParser, type Instruction, type Flag } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 
-export interface DockerfileProblem {
-  /** 1-based line */
-  line: number;
-  message: string;
-}
+import type { DockerfileProblem } from './problems';
+
+export { formatProblems, type DockerfileProblem } from './problems';
 
 /** A read from the build context (or another source) by COPY, ADD or RUN --mount=type=bind. */
 export interface SourceRead {
@@ -128,6 +126,32 @@ function parseMount(spec: string): Record<string, string> {
 export interface ParseOptions {
   /** --build-arg values; they override ARG defaults in FROM and COPY sources. */
   buildArgs?: Record<string, string | undefined>;
+  /** The target platform (`linux/amd64`): BuildKit's automatic platform ARGs take their values from it. */
+  platform?: string;
+}
+
+/**
+ * BuildKit's automatic platform ARGs (TARGETPLATFORM, TARGETOS, ... BUILDARCH): they have values
+ * without being declared in the global scope (FROM lines), and inside a stage once declared
+ * with `ARG NAME` and no default. Here the build and target platform are the same.
+ */
+export function platformArgs(platform: string): Record<string, string> {
+  const [os = 'linux', arch = 'amd64', variant = ''] = platform.split('/');
+  const args: Record<string, string> = {};
+  for (const side of ['TARGET', 'BUILD']) {
+    Object.assign(args, { [`${side}PLATFORM`]: platform, [`${side}OS`]: os, [`${side}ARCH`]: arch, [`${side}VARIANT`]: variant });
+  }
+  return args;
+}
+
+type WithProperties = Instruction & { getProperties?: () => Array<{ getName(): string; getValue(): string | null }> };
+
+/** ARG / ENV name-value pairs with quotes removed as Docker does (`ARG APP="api"` is `api`). */
+function properties(instruction: Instruction): Array<{ name: string; value: string | undefined; hasValue: boolean }> {
+  return ((instruction as WithProperties).getProperties?.() ?? []).map((p) => {
+    const value = p.getValue();
+    return { name: p.getName(), value: value ?? undefined, hasValue: value !== null };
+  });
 }
 
 export function parseDockerfile(content: string, options: ParseOptions = {}): DockerfileModel {
@@ -137,12 +161,12 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
     .filter((d) => d.severity === 1)
     .map((d) => ({ line: d.range.start.line + 1, message: typeof d.message === 'string' ? d.message : d.message.value }));
 
+  const automatic = options.platform ? platformArgs(options.platform) : {};
   const globalArgs: Record<string, string | undefined> = {};
   for (const arg of dockerfile.getInitialARGs()) {
-    const prop = arg.getProperty();
-    if (prop) globalArgs[prop.getName()] = prop.getValue() ?? undefined;
+    for (const p of properties(arg)) globalArgs[p.name] = p.value;
   }
-  const globalLookup: Lookup = (name) => (name in buildArgs ? buildArgs[name] : globalArgs[name]);
+  const globalLookup: Lookup = (name) => (name in buildArgs ? buildArgs[name] : name in globalArgs ? globalArgs[name] : automatic[name]);
 
   const stages: Stage[] = [];
   let current: Stage | undefined;
@@ -187,15 +211,13 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
         .trim(),
     });
     if (keyword === 'ARG') {
-      for (const arg of instruction.getArguments()) {
-        const [name, ...value] = arg.getValue().split('=');
+      for (const { name, value, hasValue } of properties(instruction)) {
         if (name in buildArgs) scope[name] = buildArgs[name];
-        else if (value.length) scope[name] = substitute(value.join('='), lookup);
-        else scope[name] = globalArgs[name];
+        else if (hasValue) scope[name] = substitute(value ?? '', lookup);
+        else scope[name] = name in globalArgs ? globalArgs[name] : automatic[name];
       }
     } else if (keyword === 'ENV') {
-      const env = instruction as Instruction & { getProperties?: () => Array<{ getName(): string; getValue(): string | null }> };
-      for (const p of env.getProperties?.() ?? []) scope[p.getName()] = substitute(p.getValue() ?? '', lookup);
+      for (const p of properties(instruction)) scope[p.name] = substitute(p.value ?? '', lookup);
     } else if (keyword === 'COPY' || keyword === 'ADD') {
       const words = copyWords(instruction);
       const sources = words.slice(0, -1).filter((s) => !isRemote(s));
@@ -266,9 +288,4 @@ export function neededStages(model: DockerfileModel, target?: string): Stage[] {
   };
   visit(end);
   return model.stages.filter((s) => needed.has(s.index));
-}
-
-/** Formats problems as `file:line: message` lines. */
-export function formatProblems(file: string, problems: DockerfileProblem[]): string {
-  return problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n');
 }

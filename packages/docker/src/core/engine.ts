@@ -1,6 +1,9 @@
-// The engine adapter: every call to the Docker CLI goes through here, as an argv array
-// (execa, no shell). Detection runs once per process and turns whatever is missing into
-// one message that says what is missing and how to fix it.
+// The engine boundary: every call to the engine CLI goes through here, as an argv array (no
+// shell): captured calls (`dockerRunner`), streamed or interactive ones (`spawnEngine`), and the
+// synchronous clean-up an exit handler needs (`spawnEngineSync`). Unit tests swap the whole
+// boundary for a fake (`useEngine`). Detection turns whatever is missing into one message that
+// says what is missing and how to fix it.
+import { spawnSync } from 'node:child_process';
 import execa from 'execa';
 
 export interface CommandResult {
@@ -13,10 +16,39 @@ export interface CommandResult {
 
 export type Runner = (args: string[]) => Promise<CommandResult>;
 
+/** How the engine is started: the real CLI, or a unit test's fake. */
+export interface EngineSpawner {
+  spawn(args: string[], options?: execa.Options): execa.ExecaChildProcess;
+  spawnSync(args: string[]): void;
+}
+
+const cliSpawner: EngineSpawner = {
+  spawn: (args, options) => execa('docker', args, { reject: false, ...options }),
+  spawnSync: (args) => void spawnSync('docker', args, { stdio: 'ignore' }),
+};
+
+let spawner: EngineSpawner = cliSpawner;
+
+/** Replaces the engine (unit tests); returns the function that restores the real one. */
+export function useEngine(fake: EngineSpawner): () => void {
+  spawner = fake;
+  return () => void (spawner = cliSpawner);
+}
+
+/** A streamed or interactive engine call (build progress, `docker run`, compose, export). */
+export function spawnEngine(args: string[], options: execa.Options = {}): execa.ExecaChildProcess {
+  return spawner.spawn(args, options);
+}
+
+/** A synchronous call for exit handlers, where no await runs any more. */
+export function spawnEngineSync(args: string[]): void {
+  spawner.spawnSync(args);
+}
+
 export const dockerRunner: Runner = async (args) => {
   try {
-    const r = await execa('docker', args, { reject: false, timeout: 30_000 });
-    return { ok: r.exitCode === 0, stdout: r.stdout, stderr: r.stderr };
+    const r = await spawnEngine(args, { timeout: 30_000 });
+    return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { ok: false, stdout: '', stderr: err.message, notFound: err.code === 'ENOENT' };

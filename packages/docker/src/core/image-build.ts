@@ -1,11 +1,11 @@
 // One image build from start to record: validate the Dockerfile (file and line on
 // error, before Docker runs), check the engine can do what is asked, run buildx, then
 // inspect the result into an ImageRecord. Shared by the build and run executors.
-import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { runBuildx, type BuildHooks } from './build';
 import type { BuildRequest } from './buildx-args';
-import { findStage, formatProblems, parseDockerfile } from './dockerfile';
+import type { BuildPlan } from './build-plan';
+import { formatProblems } from './problems';
 import { detectEngine, featureProblems, inspectImage, type EngineInfo } from './engine';
 import type { ImageRecord } from './image-record';
 import { contentTag } from './naming';
@@ -25,6 +25,8 @@ export interface ImageBuildInput extends Omit<BuildRequest, 'tags' | 'metadataFi
   nxHash: string;
   /** Workspace root: paths in the record are relative to it. */
   workspaceRoot: string;
+  /** What the build reads and uses, and the Dockerfile's problems (computed once, at inference). */
+  plan: BuildPlan;
   /**
    * Set when cacheFrom/cacheTo are the plugin's registry cache: a builder that cannot export
    * one then gets an inline cache (with a warning) instead of failing the build.
@@ -32,21 +34,15 @@ export interface ImageBuildInput extends Omit<BuildRequest, 'tags' | 'metadataFi
   registryCache?: boolean;
 }
 
-export function checkDockerfile(dockerfilePath: string, workspaceRoot: string, buildArgs: Record<string, string> = {}, target?: string): void {
-  const display = relative(workspaceRoot, dockerfilePath) || dockerfilePath;
-  if (!existsSync(dockerfilePath)) throw new BuildFailure(`${display}: no such Dockerfile. Check the "file" option of the target.`);
-  const model = parseDockerfile(readFileSync(dockerfilePath, 'utf8'), { buildArgs });
-  if (model.errors.length) {
-    throw new BuildFailure(`${formatProblems(display, model.errors)}\nFix the Dockerfile at the line shown; nothing was built.`);
-  }
-  if (target && !findStage(model, target)) {
-    const names = model.stages.map((s) => s.name).filter(Boolean);
-    throw new BuildFailure(`${display}: there is no stage "${target}" (stages: ${names.join(', ') || 'none named'}). Set "target" to one of them.`);
+/** Fails before Docker runs when the plan found problems: `file:line: message`, nothing built. */
+export function checkPlan(plan: BuildPlan): void {
+  if (plan.problems.length) {
+    throw new BuildFailure(`${formatProblems(plan.dockerfile, plan.problems)}\nFix the Dockerfile at the line shown; nothing was built.`);
   }
 }
 
 export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {}): Promise<{ record: ImageRecord; engine: EngineInfo }> {
-  checkDockerfile(input.dockerfile, input.workspaceRoot, input.buildArgs, input.target);
+  checkPlan(input.plan);
   const engine = await detectEngine(input.builder);
   if (input.registryCache && featureProblems(engine, { cacheTo: input.cacheTo }).length) {
     console.warn(

@@ -1,11 +1,9 @@
 // The image graph: which images a Dockerfile builds on (FROM, COPY --from, bind mounts,
 // named build contexts) and which other projects' files it copies, and how a downstream
 // build is handed the exact upstream image (never whatever `:latest` is in the daemon).
-import { posix } from 'node:path';
-import type { BuildReads } from './context';
-import { neededStages, stageRef, type DockerfileModel } from './dockerfile';
 import { splitReference } from './naming';
 
+/** An external image a build uses (computed by image-uses.ts at planning time). */
 export interface ImageUse {
   /** The reference as the build resolves it, e.g. `acme/python-base:latest`. */
   ref: string;
@@ -35,42 +33,6 @@ export function imageOwner<T extends { repository: string }>(ref: string, owners
     owners.find((o) => normalizeRepository(o.repository) === repo) ??
     owners.find((o) => withoutRegistry(normalizeRepository(o.repository)) === withoutRegistry(repo))
   );
-}
-
-/** Every external image the stages of `target` use (stages of the same Dockerfile excluded). */
-export function imageUses(model: DockerfileModel, target?: string, buildContexts: Record<string, string> = {}): ImageUse[] {
-  const uses: ImageUse[] = [];
-  for (const stage of neededStages(model, target)) {
-    if (stage.image && !stageRef(model, stage.image, stage.index) && stage.image.toLowerCase() !== 'scratch') {
-      const arg = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(stage.rawImage)?.[1];
-      uses.push({ ref: stage.image, line: stage.line, kind: 'FROM', arg });
-    }
-    for (const read of stage.reads) {
-      if (read.from === undefined || stageRef(model, read.from, stage.index) || read.from in buildContexts) continue;
-      uses.push({ ref: read.from, line: read.line, kind: read.kind === 'MOUNT' ? 'MOUNT' : 'COPY' });
-    }
-  }
-  for (const value of Object.values(buildContexts)) {
-    if (value.startsWith('docker-image://')) uses.push({ ref: value.slice('docker-image://'.length), line: 0, kind: 'CONTEXT' });
-  }
-  return uses;
-}
-
-function literalDir(glob: string): string {
-  const i = glob.search(/[*?[]/);
-  const literal = i < 0 ? glob : glob.slice(0, i);
-  return literal.replace(/\/+$/, '');
-}
-
-/** Workspace paths a build reads from, as literal prefixes: used to find projects whose files are copied. */
-export function readPaths(reads: BuildReads, context: string, buildContexts: Record<string, string> = {}): string[] {
-  const base = (dir: string, glob: string) => posix.normalize(posix.join(dir, literalDir(glob)));
-  const out = reads.context.include.map((g) => base(context, g));
-  for (const [name, globs] of Object.entries(reads.named)) {
-    const dir = buildContexts[name];
-    if (dir && !/^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) out.push(...globs.map((g) => base(dir, g)));
-  }
-  return [...new Set(out)];
 }
 
 /** The project owning a workspace path: the deepest project root that contains it. */

@@ -2,7 +2,6 @@
 // dependency change, no-op through Nx), N times each, in a scratch copy of the context, and
 // explains the numbers with findings tied to Dockerfile lines. Leaves no image, container or
 // temporary directory behind, also when interrupted.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,7 +12,7 @@ import { buildReads, filesRead } from './context';
 import { weighContext, sentFiles, type ContextWeight } from './context-size';
 import { parseDockerfile, type DockerfileModel } from './dockerfile';
 import { findIgnoreFile, readIgnore } from './dockerignore';
-import { dockerRunner, inspectImage, type Runner } from './engine';
+import { dockerRunner, inspectImage, spawnEngineSync, type Runner } from './engine';
 import { BuildFailure } from './image-build';
 import { changeFile, copyContext, isolateCacheMounts, pickManifest, pickSourceFile, PERF_TEMP_PREFIX, writeDockerfileCopy } from './perf-context';
 
@@ -123,7 +122,7 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
     cleaned = true;
     scratch.remove();
     rmSync(dockerfiles, { recursive: true, force: true });
-    spawnSync('docker', ['image', 'rm', '--force', tag], { stdio: 'ignore' });
+    spawnEngineSync(['image', 'rm', '--force', tag]);
   };
   const onSignal = () => {
     interrupted = true;

@@ -1,79 +1,49 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { dockerDependencies, type DockerBuildConfig } from './dependencies';
-import { InferenceCache } from './inference-cache';
+import { buildPlan } from '../core/build-plan';
+import { createDependencies, dockerDependencies, type PlannedBuild } from './dependencies';
+
+interface Spec {
+  context?: string;
+  target?: string;
+  buildContexts?: Record<string, string>;
+}
+
+/** A docker-build target as inference leaves it: its plan computed from the Dockerfile text. */
+function planned(project: string, root: string, repository: string, dockerfile: string, spec: Spec = {}): PlannedBuild {
+  const context = spec.context ?? root;
+  const plan = buildPlan({ dockerfile: `${root}/Dockerfile`, dockerfileText: dockerfile, context }, { target: spec.target, buildContexts: spec.buildContexts });
+  return { project, targetName: 'docker-build', root, repository, outputPath: `dist/docker/${root}`, plans: [plan] };
+}
 
 describe('image graph edges', () => {
-  let root: string;
-  const write = (file: string, content: string) => {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), content);
-  };
   const projects = [
     { project: 'python-base', root: 'docker/python-base' },
     { project: 'builder', root: 'docker/builder' },
     { project: 'common', root: 'libs/common' },
     { project: 'api', root: 'apps/api' },
   ];
-  const base: DockerBuildConfig = {
-    project: 'python-base',
-    root: 'docker/python-base',
-    repository: '127.0.0.1:5000/acme/python-base',
-    file: 'docker/python-base/Dockerfile',
-    context: 'docker/python-base',
-  };
-  const builder: DockerBuildConfig = {
-    project: 'builder',
-    root: 'docker/builder',
-    repository: 'builder',
-    file: 'docker/builder/Dockerfile',
-    context: 'docker/builder',
-  };
-  const api = (extra: Partial<DockerBuildConfig> = {}): DockerBuildConfig => ({
-    project: 'api',
-    root: 'apps/api',
-    repository: 'api',
-    file: 'apps/api/Dockerfile',
-    context: 'apps/api',
-    ...extra,
-  });
-  const edges = (dockerfile: string, extra: Partial<DockerBuildConfig> = {}) => {
-    write('apps/api/Dockerfile', dockerfile);
-    return dockerDependencies([base, builder, api(extra)], projects, root)
+  const base = planned('python-base', 'docker/python-base', '127.0.0.1:5000/acme/python-base', 'FROM python:3.12-slim\n');
+  const builder = planned('builder', 'docker/builder', 'builder', 'FROM debian:bookworm-slim\n');
+  const edges = (dockerfile: string, spec: Spec = {}) =>
+    dockerDependencies([base, builder, planned('api', 'apps/api', 'api', dockerfile, spec)], projects)
       .filter((e) => e.source === 'api')
       .map((e) => `${e.target} (${e.sourceFile})`)
       .sort();
-  };
 
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'org-docker-graph-'));
-    write('docker/python-base/Dockerfile', 'FROM python:3.12-slim\n');
-    write('docker/builder/Dockerfile', 'FROM debian:bookworm-slim\n');
-  });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-  it('reuses parsed Dockerfiles across graph computations, and never serves a stale one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'org-docker-deps-cache-'));
-    try {
-      const run = () => {
-        const cache = new InferenceCache<{ uses: string[]; paths: string[] }>('deps.json', dir);
-        const out = dockerDependencies([base, builder, api()], projects, root, cache)
-          .filter((e) => e.source === 'api')
-          .map((e) => e.target);
-        cache.save();
-        return out;
-      };
-      write('apps/api/Dockerfile', 'FROM acme/python-base\n');
-      expect(run()).toEqual(['python-base']);
-      const stored = JSON.parse(readFileSync(join(dir, 'deps.json'), 'utf8')) as Record<string, { uses: string[] }>;
-      expect(Object.values(stored).map((v) => v.uses)).toContainEqual(['acme/python-base']);
-      expect(run()).toEqual(['python-base']);
-      write('apps/api/Dockerfile', 'FROM builder\n');
-      expect(run()).toEqual(['builder']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('createDependencies is a pure function of the plans on the targets: it reads no file', async () => {
+    const api = planned('api', 'apps/api', 'api', 'FROM acme/python-base\nCOPY libs/common/ /c/\n', { context: '.' });
+    const target = (b: PlannedBuild) => ({
+      'docker-build': { executor: '@org/docker:build', options: { image: b.repository, outputPath: b.outputPath, plan: b.plans[0] } },
+    });
+    const context = {
+      workspaceRoot: '/nonexistent-workspace',
+      projects: {
+        'docker/python-base': { name: 'python-base', root: 'docker/python-base', targets: target(base) },
+        'libs/common': { name: 'common', root: 'libs/common', targets: {} },
+        'apps/api': { name: 'api', root: 'apps/api', targets: target(api) },
+      },
+    } as unknown as Parameters<typeof createDependencies>[1];
+    const result = await createDependencies(undefined, context);
+    expect(result.map((e) => `${e.source}->${e.target}`).sort()).toEqual(['api->common', 'api->python-base']);
   });
 
   it('FROM another project image (with or without its registry and tag)', () => {
@@ -123,7 +93,8 @@ describe('image graph edges', () => {
 
 describe('upstream hand-off', () => {
   it('overrides the FROM ARG, or maps the reference to a named context', async () => {
-    const { handOff, imageUses } = await import('../core/image-graph');
+    const { handOff } = await import('../core/image-graph');
+    const { imageUses } = await import('../core/image-uses');
     const { parseDockerfile } = await import('../core/dockerfile');
     const model = parseDockerfile('ARG BASE=acme/python-base\nFROM ${BASE} AS app\nCOPY --from=builder /a /b\nFROM python:3.12-slim\n');
     const exact: Record<string, string> = { 'acme/python-base': 'acme/python-base:nx-1', builder: 'builder:nx-2' };

@@ -81,18 +81,3 @@ export function normalizeOptions(options: DockerPluginOptions | undefined): Norm
     context: options?.context ?? '{projectRoot}',
   };
 }
-
-/** Options a project's project.json sets on its docker-build target win over the plugin's. */
-export function withProjectOverrides(options: NormalizedOptions, targetOptions: Record<string, unknown> | undefined): NormalizedOptions {
-  if (!targetOptions) return options;
-  const pick = <K extends keyof NormalizedOptions>(key: K, from: string = key): NormalizedOptions[K] =>
-    (targetOptions[from] as NormalizedOptions[K] | undefined) ?? options[key];
-  return {
-    ...options,
-    context: pick('context'),
-    target: pick('target'),
-    buildArgs: { ...options.buildArgs, ...(targetOptions.buildArgs as Record<string, string> | undefined) },
-    platforms: pick('platforms'),
-    tags: pick('tags'),
-  };
-}

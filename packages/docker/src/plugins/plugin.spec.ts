@@ -30,20 +30,19 @@ describe('inference', () => {
   it('gives a cached build target whose inputs are what the Dockerfile reads', () => {
     write('apps/api/Dockerfile', 'ARG PY=python:3.12-slim\nFROM ${PY}\nCOPY requirements.txt ./\nCOPY src/ ./src/\nARG VERSION\nEXPOSE 8000\n');
     write('apps/api/.dockerignore', '**/__pycache__\n');
-    const { targets, groups, warning } = inferTargets(
-      'apps/api/Dockerfile',
-      'apps/api',
-      normalizeOptions({ registry: '127.0.0.1:5000', buildArgs: { VERSION: '${APP_VERSION}' } }),
-      root,
-    );
-    expect(warning).toBeUndefined();
+    const { targets, groups, warnings } = inferTargets({
+      dockerfile: 'apps/api/Dockerfile',
+      options: normalizeOptions({ registry: '127.0.0.1:5000', buildArgs: { VERSION: '${APP_VERSION}' } }),
+      workspaceRoot: root,
+    });
+    expect(warnings).toEqual([]);
     expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit']);
     const build = targets['docker-build'];
     expect(build).toMatchObject({
       executor: '@org/docker:build',
       cache: true,
       dependsOn: ['build', '^docker-build'],
-      outputs: ['{workspaceRoot}/dist/docker/{projectRoot}'],
+      outputs: ['{workspaceRoot}/dist/docker/apps/api'],
       options: {
         file: 'apps/api/Dockerfile',
         context: 'apps/api',
@@ -92,13 +91,13 @@ describe('inference', () => {
 
   it('without a registry option, the image name depends on DOCKER_REGISTRY, so the hash does too', () => {
     write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ ./src/\n');
-    const { targets } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
+    const { targets } = inferTargets({ dockerfile: 'apps/api/Dockerfile', options: normalizeOptions({}), workspaceRoot: root });
     expect(targets['docker-build'].inputs).toContainEqual({ env: 'DOCKER_REGISTRY' });
   });
 
   it('extra Dockerfiles get their own targets, image and output directory', () => {
     write('apps/api/Dockerfile.worker', 'FROM python:3.12-slim\nCOPY worker.py /\n');
-    const { targets } = inferTargets('apps/api/Dockerfile.worker', 'apps/api', normalizeOptions({}), root);
+    const { targets } = inferTargets({ dockerfile: 'apps/api/Dockerfile.worker', options: normalizeOptions({}), workspaceRoot: root });
     expect(Object.keys(targets)).toEqual([
       'docker-build-worker',
       'docker-run-worker',
@@ -117,7 +116,7 @@ describe('inference', () => {
       'FROM python:3.12-slim AS test\nCOPY tests/ /t/\nFROM python:3.12-slim AS production\nCOPY libs/common/ /lib/\nCOPY apps/api/src/ /src/\n',
     );
     write('apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'docker-build': { options: { context: '.', target: 'production' } } } }));
-    const { targets } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
+    const { targets } = inferTargets({ dockerfile: 'apps/api/Dockerfile', options: normalizeOptions({}), workspaceRoot: root });
     expect(targets['docker-build'].inputs).toEqual(
       expect.arrayContaining(['{workspaceRoot}/libs/common/**/*', '{projectRoot}/src/**/*', '{workspaceRoot}/.dockerignore']),
     );
@@ -126,8 +125,8 @@ describe('inference', () => {
 
   it('a broken Dockerfile still gets its targets, with a warning naming file and line', () => {
     write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY . .\nFORM oops\n');
-    const { targets, warning } = inferTargets('apps/api/Dockerfile', 'apps/api', normalizeOptions({}), root);
-    expect(warning).toMatch(/^apps\/api\/Dockerfile:3: Unknown instruction: FORM\ndocker-build of api will fail until this is fixed\.$/);
+    const { targets, warnings } = inferTargets({ dockerfile: 'apps/api/Dockerfile', options: normalizeOptions({}), workspaceRoot: root });
+    expect(warnings.join('\n')).toMatch(/^apps\/api\/Dockerfile:3: Unknown instruction: FORM\ndocker-build of api will fail until this is fixed\.$/);
     expect(targets['docker-build'].inputs).toContain('{projectRoot}/**/*');
   });
 
@@ -139,7 +138,12 @@ describe('inference', () => {
     );
     const development = composeServices('services:\n  api:\n    build: { target: development }\n', 'docker/compose');
     const options = normalizeOptions({ upTargetName: 'up' });
-    const { targets, groups } = inferTargets('apps/api/Dockerfile', 'apps/api', options, root, { production, development });
+    const { targets, groups } = inferTargets({
+      dockerfile: 'apps/api/Dockerfile',
+      options: options,
+      workspaceRoot: root,
+      compose: { production, development },
+    });
     expect(groups).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit', 'up', 'docker-dev']);
     expect(targets.up).toMatchObject({
       executor: '@org/docker:compose',
@@ -155,13 +159,8 @@ describe('inference', () => {
     // A project no compose service builds gets neither.
     write('apps/web/project.json', '{}');
     write('apps/web/Dockerfile', 'FROM node:22\n');
-    expect(Object.keys(inferTargets('apps/web/Dockerfile', 'apps/web', options, root, { production, development }).targets)).toEqual([
-      'docker-build',
-      'docker-run',
-      'docker-push',
-      'docker-perf',
-      'docker-lint',
-      'docker-audit',
-    ]);
+    expect(
+      Object.keys(inferTargets({ dockerfile: 'apps/web/Dockerfile', options: options, workspaceRoot: root, compose: { production, development } }).targets),
+    ).toEqual(['docker-build', 'docker-run', 'docker-push', 'docker-perf', 'docker-lint', 'docker-audit']);
   });
 });

@@ -1,23 +1,34 @@
-// Inference: every project root holding a Dockerfile gets docker-build / docker-run
-// targets whose inputs are exactly what the Dockerfile can read. The Docker knowledge
-// lives in ../core; this file only shapes it into Nx target configuration.
+// Inference: every project root holding a Dockerfile gets docker-build (and run, push, perf,
+// lint, audit, up, dev) targets. Each build is described by one plan (core/build-plan), computed
+// here once and cached by the content of every file read and every option used; the targets
+// carry it to the graph (createDependencies) and the executor.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, posix } from 'node:path';
-import { createNodesFromFiles, logger, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2, type TargetConfiguration } from '../utils/devkit';
-import { composeServices, type ComposeService } from '../core/compose';
-import { buildReads } from '../core/context';
-import { findStage, formatProblems, parseDockerfile } from '../core/dockerfile';
-import { findIgnoreFile, readIgnore } from '../core/dockerignore';
-import { envReferences } from '../core/env-args';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { BuildPlan } from '../core/build-plan';
+import { composeServices } from '../core/compose';
 import { imageRepository } from '../core/naming';
+import { createNodesFromFiles, logger, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2, type TargetConfiguration } from '../utils/devkit';
 import { InferenceCache } from './inference-cache';
-import { normalizeOptions, withProjectOverrides, type DockerPluginOptions, type NormalizedOptions } from './options';
+import { normalizeOptions, type DockerPluginOptions, type NormalizedOptions } from './options';
+import { projectBuildOptions, projectNameOf, readProjectFiles, type BuildVariant, type ProjectBuildOptions, type ProjectFiles } from './project-options';
+import {
+  auditTargetConfig,
+  buildTargetConfig,
+  composeTargetConfigs,
+  lintTargetConfig,
+  perfTargetConfig,
+  pushTargetConfig,
+  runTargetConfig,
+  type ComposeFiles,
+  type ProjectFacts,
+} from './targets';
+import { unhashedListing, type UnhashedListing } from './unhashed';
+
+export { CI, type ComposeFiles } from './targets';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
-const PLUGIN_VERSION = '6';
-/** The configuration of docker-build (and its consumers) that pushes and uses the registry. */
-export const CI = 'ci';
+const PLUGIN_VERSION = '7';
 
 /** `Dockerfile` -> '' (the main one); `Dockerfile.worker` / `worker.Dockerfile` -> `worker`; `Containerfile` -> `containerfile`. */
 export function dockerfileName(file: string): string | undefined {
@@ -29,314 +40,187 @@ export function dockerfileName(file: string): string | undefined {
   return m ? m[1].toLowerCase().replace(/[^a-z0-9-]+/g, '-') : undefined;
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
+/** A file's text for planning; a directory or unreadable file is a problem of its own project only. */
+function readText(file: string): { text: string; problem?: string } {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
+    if (!existsSync(file)) return { text: '' };
+    if (statSync(file).isDirectory()) return { text: '', problem: `${file} is a directory, not a file` };
+    return { text: readFileSync(file, 'utf8') };
+  } catch (e) {
+    return { text: '', problem: `${file} cannot be read (${(e as Error).message})` };
   }
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+/** The ignore file BuildKit uses for a Dockerfile and context (workspace-relative paths). */
+function ignoreFor(root: string, dockerfile: string, context: string): { path: string; text: string; problem?: string } {
+  const specific = `${dockerfile}.dockerignore`;
+  if (existsSync(join(root, specific))) return { path: specific, ...readText(join(root, specific)) };
+  const general = context === '.' ? '.dockerignore' : `${context}/.dockerignore`;
+  return { path: general, ...readText(join(root, general)) };
 }
 
-/** `{workspaceRoot}`-relative path as an Nx input token, preferring `{projectRoot}`. */
-function token(workspacePath: string, projectRoot: string): string {
-  const p = posix.normalize(workspacePath);
-  if (projectRoot === '.' || projectRoot === '') return `{projectRoot}/${p}`;
-  if (p === projectRoot) return '{projectRoot}';
-  if (p.startsWith(`${projectRoot}/`)) return `{projectRoot}/${p.slice(projectRoot.length + 1)}`;
-  return `{workspaceRoot}/${p}`;
-}
-
-function join2(dir: string, rel: string): string {
-  return dir === '.' || dir === '' ? rel : `${dir}/${rel}`;
-}
-
-interface Inferred {
+export interface Inferred {
   targets: Record<string, TargetConfiguration>;
   groups: string[];
-  warning?: string;
+  warnings: string[];
 }
 
-/** The compose services (production file, development file) that build this project's main Dockerfile. */
-export interface ComposeFiles {
-  production: ComposeService[];
-  development: ComposeService[];
-}
-
-function composeTargets(projectRoot: string, buildName: string, options: NormalizedOptions, compose: ComposeFiles): Record<string, TargetConfiguration> {
-  const prod = compose.production.find((s) => s.context === projectRoot && (!s.dockerfile || s.dockerfile === 'Dockerfile'));
-  if (!prod) return {};
-  const targets: Record<string, TargetConfiguration> = {
-    [options.upTargetName]: {
-      executor: '@org/docker:compose',
-      continuous: true,
-      dependsOn: [buildName],
-      configurations: { [CI]: {} },
-      options: {
-        files: [options.composeFile],
-        service: prod.service,
-        buildTarget: buildName,
-        imageEnv: prod.imageEnv,
-        image: prod.imageEnv ? undefined : prod.image,
-      },
-      metadata: {
-        technologies: ['docker'],
-        description: `Run compose service ${prod.service} (${options.composeFile}) with the exact image ${buildName} built.`,
-        help: { command: 'docker compose up --help', example: { options: { detach: true } } },
-      },
-    },
-  };
-  if (compose.development.some((s) => s.service === prod.service)) {
-    targets[options.devTargetName] = {
-      executor: '@org/docker:compose',
-      continuous: true,
-      options: { files: [options.composeFile, options.composeDevFile], service: prod.service, build: true },
-      metadata: {
-        technologies: ['docker'],
-        description: `Run compose service ${prod.service} in development mode (${options.composeDevFile}): development stage, sources bind-mounted, hot reload.`,
-        help: { command: 'docker compose up --help', example: { options: { detach: true } } },
-      },
-    };
-  }
-  return targets;
-}
-
-export function inferTargets(
-  dockerfile: string,
-  projectRoot: string,
-  options: NormalizedOptions,
-  workspaceRoot: string,
-  compose: ComposeFiles = { production: [], development: [] },
-): Inferred {
-  const suffix = dockerfileName(dockerfile) as string;
-  const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
-  const runName = suffix ? `${options.runTargetName}-${suffix}` : options.runTargetName;
-  const pushName = suffix ? `${options.pushTargetName}-${suffix}` : options.pushTargetName;
-  const perfName = suffix ? `${options.perfTargetName}-${suffix}` : options.perfTargetName;
-  const lintName = suffix ? `${options.lintTargetName}-${suffix}` : options.lintTargetName;
-  const auditName = suffix ? `${options.auditTargetName}-${suffix}` : options.auditTargetName;
-  const projectJson = readJson(join(workspaceRoot, projectRoot, 'project.json'));
-  const packageJson = readJson(join(workspaceRoot, projectRoot, 'package.json'));
-  const targetsJson = projectJson?.targets as Record<string, { options?: Record<string, unknown> }> | undefined;
-  const opts = withProjectOverrides(options, targetsJson?.[buildName]?.options);
-  const projectName = String(projectJson?.name ?? packageJson?.name ?? basename(projectRoot));
-  const sarifFile = `dist/docker-lint/${projectName.replace(/[^A-Za-z0-9._-]+/g, '_')}${suffix ? `-${suffix}` : ''}.sarif`;
-
-  const context = posix.normalize(opts.context.replace('{projectRoot}', projectRoot).replace('{workspaceRoot}', '.'));
-  const absContext = join(workspaceRoot, context);
-  const absDockerfile = join(workspaceRoot, dockerfile);
-  const model = parseDockerfile(readText(absDockerfile), { buildArgs: opts.buildArgs });
-  const ignoreFile = findIgnoreFile(absDockerfile, absContext);
-  const ignore = readIgnore(ignoreFile);
-  const namedContexts = Object.keys((targetsJson?.[buildName]?.options?.buildContexts as Record<string, string> | undefined) ?? {});
-  const reads = buildReads(model, ignore, { target: opts.target, namedContexts });
-  const problems = [...model.errors];
-  if (opts.target && model.stages.length && !findStage(model, opts.target)) problems.push({ line: 1, message: `no stage named "${opts.target}"` });
-
-  const inputs: TargetConfiguration['inputs'] = [
-    token(dockerfile, projectRoot),
-    // Both places BuildKit looks for the ignore file: creating one changes what is sent.
-    token(`${dockerfile}.dockerignore`, projectRoot),
-    token(join2(context, '.dockerignore'), projectRoot),
-    ...reads.context.include.map((g) => token(join2(context, g), projectRoot)),
-    ...reads.context.exclude.map((g) => `!${token(join2(context, g), projectRoot)}`),
-    ...Object.entries(reads.named).flatMap(([name, globs]) => {
-      const dir = String((targetsJson?.[buildName]?.options?.buildContexts as Record<string, string>)[name]);
-      return /^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? [] : globs.map((g) => token(join2(posix.normalize(dir), g), projectRoot));
-    }),
-    ...[...new Set(Object.values(opts.buildArgs ?? {}).flatMap(envReferences))].map((env) => ({ env })),
-    // The ci configuration pushes to $DOCKER_REGISTRY: another registry is another image name.
-    ...(opts.registry ? [] : [{ env: 'DOCKER_REGISTRY' }]),
-    // What a `build` target produced (even when restored from cache), and which build each
-    // upstream image is (image.ref); not image.json, whose timings differ between equal builds.
-    { dependentTasksOutputFiles: '**/!(image.json)' },
-  ];
-
-  // Extra Dockerfiles get sibling directories: nested ones would be wiped when the main output is restored.
-  const outputPath = suffix ? `dist/docker/${projectRoot}@${suffix}` : `dist/docker/${projectRoot}`;
-  const image = imageRepository({ projectName, projectRoot, dockerfileName: suffix }, opts.repository, opts.registry);
-  const stage = findStage(model, opts.target);
-  const ports = [...new Set(stage?.exposes ?? [])].map((p) => {
-    const port = p.split('/')[0];
-    return `${port}:${p}`;
-  });
-  const buildOptions: Record<string, unknown> = {
-    file: dockerfile,
-    context,
-    image,
-    outputPath,
-    tags: opts.tags,
-  };
-  for (const key of ['target', 'buildArgs', 'platforms', 'cacheFrom', 'cacheTo', 'builder', 'maxParallelBuilds'] as const) {
-    const v = opts[key];
-    if (v !== undefined && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) buildOptions[key] = v;
-  }
-
-  const why = reads.context.wholeContext ? ` Inputs: the whole context minus .dockerignore (${reads.context.reasons.join('; ')}).` : '';
-  const targets: Record<string, TargetConfiguration> = {
-    [buildName]: {
-      executor: '@org/docker:build',
-      cache: true,
-      dependsOn: ['build', `^${options.buildTargetName}`],
-      inputs,
-      outputs: [suffix ? `{workspaceRoot}/${outputPath}` : '{workspaceRoot}/dist/docker/{projectRoot}'],
-      options: buildOptions,
-      // CI: push the content tag (and tags) to the registry, reuse what the registry already
-      // has, and keep a registry layer cache per image.
-      configurations: { [CI]: { push: true, skipExisting: true, registryCache: true } },
-      metadata: {
-        technologies: ['docker'],
-        description: `Build the ${image} image from ${basename(dockerfile)}${opts.target ? ` (stage ${opts.target})` : ''} with BuildKit.${why}`,
-        help: {
-          command: 'docker buildx build --help',
-          example: { options: { target: 'production', buildArgs: { VERSION: '$VERSION' }, push: true } },
-        },
-      },
-    },
-    [runName]: {
-      executor: '@org/docker:run',
-      continuous: true,
-      dependsOn: [buildName],
-      options: { buildTarget: buildName, ports },
-      configurations: { [CI]: {} },
-      metadata: {
-        technologies: ['docker'],
-        description: `Run the ${image} image built by ${buildName}; brings it back first if the engine lacks it.`,
-        help: { command: 'docker run --help', example: { options: { detach: true, ports: ['8080:8000'] } } },
-      },
-    },
-    [pushName]: {
-      executor: '@org/docker:push',
-      dependsOn: [buildName],
-      // Promotion needs a pushed image: `-c ci` (Nx hands the configuration to docker-build).
-      configurations: { [CI]: {} },
-      options: { buildTarget: buildName, tags: options.releaseTags },
-      metadata: {
-        technologies: ['docker'],
-        description: `Add release tags (${options.releaseTags.join(', ')}) to the image ${buildName} pushed, by digest in the registry: no rebuild, no layer transfer.`,
-        help: { command: 'docker buildx imagetools create --help', example: { options: { tags: ['{version}', 'stable'] } } },
-      },
-    },
-    [perfName]: {
-      executor: '@org/docker:perf',
-      // Measurements are never replayed, and never share the cores with other builds.
-      cache: false,
-      parallelism: false,
-      dependsOn: [buildName],
-      options: { buildTarget: buildName },
-      metadata: {
-        technologies: ['docker'],
-        description: `Measure ${image}'s builds (no cache, with cache, code change, dependency change, Nx no-op) and explain them; reports in dist/docker-perf.`,
-        help: { command: 'docker buildx build --help', example: { options: { runs: 5, baseline: 'dist/docker-perf/baseline.json' } } },
-      },
-    },
-    [lintName]: {
-      executor: '@org/docker:lint',
-      cache: true,
-      inputs: [token(dockerfile, projectRoot), token(`${dockerfile}.dockerignore`, projectRoot), token(join2(context, '.dockerignore'), projectRoot)],
-      outputs: [`{workspaceRoot}/${sarifFile}`],
-      options: {
-        file: dockerfile,
-        context,
-        sarifFile,
-        ...(opts.target ? { target: opts.target } : {}),
-        ...(opts.buildArgs && Object.keys(opts.buildArgs).length ? { buildArgs: opts.buildArgs } : {}),
-        ...(options.lint?.rules ? { rules: options.lint.rules } : {}),
-        ...(options.lint?.failOn ? { failOn: options.lint.failOn } : {}),
-      },
-      metadata: {
-        technologies: ['docker'],
-        description: `Lint ${basename(dockerfile)}: correctness, security (non-root, secrets), hygiene and build speed; SARIF in ${sarifFile}.`,
-        help: { command: 'docker build --check --help', example: { options: { format: 'sarif', rules: { 'base-image-unpinned': 'off' } } } },
-      },
-    },
-    [auditName]: {
-      executor: '@org/docker:audit',
-      cache: true,
-      dependsOn: [buildName],
-      // The image is identified by its content tag: the same tag, the same audit.
-      inputs: [{ dependentTasksOutputFiles: '**/image.ref' }],
-      configurations: { [CI]: {} },
-      options: { buildTarget: buildName, ...(options.lint?.failOn ? { failOn: options.lint.failOn } : {}) },
-      metadata: {
-        technologies: ['docker'],
-        description: `Audit the ${image} image ${buildName} built: non-root user, HEALTHCHECK, no secrets in env or history, no .git or package caches.`,
-        help: { command: 'docker image inspect --help', example: { options: { rules: { 'image-no-healthcheck': 'off' } } } },
-      },
-    },
-  };
-  if (!suffix) Object.assign(targets, composeTargets(projectRoot, buildName, options, compose));
-  const warning = problems.length ? `${formatProblems(dockerfile, problems)}\n${buildName} of ${projectName} will fail until this is fixed.` : undefined;
-  return { targets, groups: Object.keys(targets), warning };
+export interface InferenceInput {
+  workspaceRoot: string;
+  dockerfile: string;
+  options: NormalizedOptions;
+  targetDefaults?: Record<string, unknown>;
+  compose?: ComposeFiles;
+  unhashed?: UnhashedListing;
+  platform?: string;
 }
 
 function hashOf(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-async function createNodesForDockerfile(
-  file: string,
-  options: NormalizedOptions,
-  context: CreateNodesContextV2,
-  cache: InferenceCache<Inferred>,
-  compose: ComposeFiles,
-): Promise<CreateNodesResult> {
-  const suffix = dockerfileName(file);
-  if (suffix === undefined) return {};
-  const projectRoot = dirname(file);
-  const root = context.workspaceRoot;
-  if (!existsSync(join(root, projectRoot, 'project.json')) && !existsSync(join(root, projectRoot, 'package.json'))) return {};
+/** Loads the planner only when a plan is computed: a warm inference cache never parses a Dockerfile. */
+function plan(root: string, dockerfile: string, text: string, variant: BuildVariant, unhashed: UnhashedListing | undefined, platform?: string): BuildPlan {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: dockerfile-ast and friends load on a cache miss only
+  const { buildPlan, hostPlatform } = require('../core/build-plan') as typeof import('../core/build-plan');
+  const ignore = ignoreFor(root, dockerfile, variant.context);
+  const result = buildPlan(
+    { dockerfile, dockerfileText: text, context: variant.context, ignoreText: ignore.text, unhashed: unhashed?.(variant.context) },
+    { ...variant, defaultPlatform: platform ?? hostPlatform() },
+  );
+  if (ignore.problem) result.problems.push({ line: 1, message: `${ignore.problem}; BuildKit reads it as the ignore file` });
+  return result;
+}
 
-  // Only this project's services: adding another service must not invalidate every project.
-  const ownServices = compose.production.filter((s) => s.context === projectRoot).map((s) => s.service);
-  const ownCompose: ComposeFiles = {
-    production: compose.production.filter((s) => ownServices.includes(s.service)),
-    development: compose.development.filter((s) => ownServices.includes(s.service)),
-  };
-  const key = hashOf([
-    PLUGIN_VERSION,
-    file,
-    options,
-    readText(join(root, file)),
-    readText(join(root, `${file}.dockerignore`)),
-    readText(join(root, projectRoot, '.dockerignore')),
-    readText(join(root, projectRoot, 'project.json')),
-    options.context === '{projectRoot}' ? '' : readText(join(root, options.context.replace('{workspaceRoot}', '.'), '.dockerignore')),
-    ownCompose,
-  ]);
-  let inferred = cache.get(key);
-  if (!inferred) {
-    inferred = inferTargets(file, projectRoot, options, root, ownCompose);
-    cache.set(key, inferred);
-  }
-  if (inferred.warning) logger.warn(inferred.warning);
+function unhashedWarning(dockerfile: string, p: BuildPlan, buildOutputs: string[]): string | undefined {
+  const atContext = (path: string) => (p.context === '.' ? path : `${p.context}/${path}`);
+  const reads = p.unhashed.filter((u) => !buildOutputs.some((o) => atContext(u.path).startsWith(o)));
+  if (!reads.length) return undefined;
+  const lines = reads.slice(0, 5).map((u) => `${dockerfile}:${u.line}: reads ${atContext(u.path)}, which git ignores`);
+  if (reads.length > 5) lines.push(`... and ${reads.length - 5} more`);
+  return (
+    `${lines.join('\n')}\nNx does not hash git-ignored files, so changing them serves the old image from the cache. ` +
+    `Leave them out in .dockerignore, or produce them from the project's "build" target with "outputs" (docker-build hashes its dependencies' outputs).`
+  );
+}
+
+/** What inference reads for one Dockerfile: its text, the project's files and the options Nx will run it with. */
+interface Prepared {
+  suffix: string;
+  projectRoot: string;
+  buildName: string;
+  files: ProjectFiles;
+  project: ProjectBuildOptions;
+  text: { text: string; problem?: string };
+  ignores: Array<{ path: string; text: string; problem?: string }>;
+}
+
+function prepare(input: InferenceInput): Prepared {
+  const { workspaceRoot: root, dockerfile, options } = input;
+  const suffix = dockerfileName(dockerfile) ?? '';
+  const projectRoot = dirname(dockerfile);
+  const files = readProjectFiles(root, projectRoot);
+  const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
+  const project = projectBuildOptions(options, files, projectRoot, buildName, input.targetDefaults);
+  const contexts = [...new Set([project.main, ...Object.values(project.configurations)].map((v) => v.context))];
   return {
-    projects: {
-      [projectRoot]: {
-        targets: inferred.targets,
-        metadata: { targetGroups: { Docker: inferred.groups } },
-      },
-    },
+    suffix,
+    projectRoot,
+    buildName,
+    files,
+    project,
+    text: readText(join(root, dockerfile)),
+    ignores: contexts.map((c) => ignoreFor(root, dockerfile, c)),
   };
+}
+
+/** The cache key: every file inference reads and every option it uses. */
+function cacheKey(input: InferenceInput, p: Prepared): string {
+  return hashOf([PLUGIN_VERSION, input.dockerfile, input.options, p.project, p.files.texts, p.text, p.ignores, input.compose, input.platform]);
+}
+
+/** Every target of one Dockerfile, from its plans. */
+export function inferTargets(input: InferenceInput, prepared: Prepared = prepare(input)): Inferred {
+  const { workspaceRoot: root, dockerfile, options } = input;
+  const { suffix, projectRoot, files, project, text, buildName } = prepared;
+  const projectName = projectNameOf(files, projectRoot);
+  const main = plan(root, dockerfile, text.text, project.main, input.unhashed, input.platform);
+  if (text.problem) main.problems.push({ line: 1, message: text.problem });
+  const configurationPlans = Object.fromEntries(
+    Object.entries(project.configurations).map(([name, v]) => [name, plan(root, dockerfile, text.text, v, input.unhashed, input.platform)]),
+  );
+  const name = (base: string) => (suffix ? `${base}-${suffix}` : base);
+  const facts: ProjectFacts = {
+    projectRoot,
+    projectName,
+    dockerfile,
+    suffix,
+    image: imageRepository({ projectName, projectRoot, dockerfileName: suffix }, options.repository, options.registry),
+    names: {
+      build: buildName,
+      run: name(options.runTargetName),
+      push: name(options.pushTargetName),
+      perf: name(options.perfTargetName),
+      lint: name(options.lintTargetName),
+      audit: name(options.auditTargetName),
+    },
+    options,
+    main: project.main,
+    plan: main,
+    configurationPlans,
+  };
+  const targets: Record<string, TargetConfiguration> = {
+    [facts.names.build]: buildTargetConfig(facts),
+    [facts.names.run]: runTargetConfig(facts),
+    [facts.names.push]: pushTargetConfig(facts),
+    [facts.names.perf]: perfTargetConfig(facts),
+    [facts.names.lint]: lintTargetConfig(facts),
+    [facts.names.audit]: auditTargetConfig(facts),
+    ...(suffix ? {} : composeTargetConfigs(facts, input.compose ?? { production: [], development: [] })),
+  };
+  const warnings: string[] = [];
+  if (main.problems.length) {
+    const where = main.problems.map((p) => `${dockerfile}:${p.line}: ${p.message}`).join('\n');
+    warnings.push(`${where}\n${buildName} of ${projectName} will fail until this is fixed.`);
+  }
+  const unhashed = unhashedWarning(dockerfile, main, project.buildOutputs);
+  if (unhashed) warnings.push(unhashed);
+  return { targets, groups: Object.keys(targets), warnings };
 }
 
 const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files, rawOptions, context) => {
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
-  const composeDir = posix.dirname(options.composeFile);
+  const root = context.workspaceRoot;
   const compose: ComposeFiles = {
-    production: composeServices(readText(join(context.workspaceRoot, options.composeFile)), composeDir),
-    development: composeServices(readText(join(context.workspaceRoot, options.composeDevFile)), posix.dirname(options.composeDevFile)),
+    production: composeServices(readText(join(root, options.composeFile)).text, dirname(options.composeFile)),
+    development: composeServices(readText(join(root, options.composeDevFile)).text, dirname(options.composeDevFile)),
+  };
+  const unhashed = unhashedListing(root);
+  const targetDefaults = context.nxJsonConfiguration?.targetDefaults as Record<string, unknown> | undefined;
+  const one = async (file: string, _o: unknown, ctx: CreateNodesContextV2): Promise<CreateNodesResult> => {
+    if (dockerfileName(file) === undefined) return {};
+    const projectRoot = dirname(file);
+    if (!existsSync(join(ctx.workspaceRoot, projectRoot, 'project.json')) && !existsSync(join(ctx.workspaceRoot, projectRoot, 'package.json'))) return {};
+    // Only this project's services: adding another service must not invalidate every project.
+    const services = compose.production.filter((s) => s.context === projectRoot).map((s) => s.service);
+    const ownCompose: ComposeFiles = {
+      production: compose.production.filter((s) => services.includes(s.service)),
+      development: compose.development.filter((s) => services.includes(s.service)),
+    };
+    const input: InferenceInput = { workspaceRoot: root, dockerfile: file, options, targetDefaults, compose: ownCompose, unhashed };
+    const prepared = prepare(input);
+    const key = cacheKey(input, prepared);
+    let inferred = cache.get(key);
+    if (!inferred) {
+      inferred = inferTargets(input, prepared);
+      cache.set(key, inferred);
+    }
+    for (const w of inferred.warnings) logger.warn(w);
+    return { projects: { [projectRoot]: { targets: inferred.targets, metadata: { targetGroups: { Docker: inferred.groups } } } } };
   };
   try {
-    return await createNodesFromFiles((file, _o, ctx) => createNodesForDockerfile(file, options, ctx, cache, compose), files, options, context);
+    return await createNodesFromFiles(one, files, options, context);
   } finally {
     cache.save();
   }

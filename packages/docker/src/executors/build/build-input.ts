@@ -9,6 +9,7 @@ import { expandTags } from '../../core/naming';
 import { envReferences, interpolateEnv } from '../../core/env-args';
 import { hasRegistryHost, inRegistry, registryCache } from '../../core/registry';
 import { BuildFailure } from '../../core/image-build';
+import { planForOptions } from './plan';
 import type { BuildExecutorSchema } from './schema';
 
 export interface TaskFacts {
@@ -59,6 +60,7 @@ export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts
   const buildArgs = Object.fromEntries(Object.entries(options.buildArgs ?? {}).map(([k, v]) => [k, interpolateEnv(v, process.env)]));
   return {
     workspaceRoot: task.workspaceRoot,
+    plan: planForOptions(options, task.workspaceRoot),
     cwd: task.workspaceRoot,
     dockerfile: resolve(task.workspaceRoot, options.file),
     context: resolve(task.workspaceRoot, options.context),

@@ -2,13 +2,11 @@
 // upstream docker-build recorded in its image.json (restored by Nx even on a cache hit),
 // pinned to the pushed digest when there is one.
 import type { ExecutorContext } from '../../utils/devkit';
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseDockerfile } from '../../core/dockerfile';
 import type { ImageBuildInput } from '../../core/image-build';
-import { handOff, imageOwner, imageUses, type HandOff } from '../../core/image-graph';
+import { handOff, imageOwner, type HandOff } from '../../core/image-graph';
 import { readImageRecord, type ImageRecord } from '../../core/image-record';
-import { dockerBuilds } from '../../plugins/dependencies';
+import { plannedBuilds } from '../../plugins/dependencies';
 
 /** The (verified) record of an upstream project's build target; plain image.json when not given. */
 export type UpstreamRecord = (project: string, buildTarget: string, outputPath: string) => Promise<ImageRecord | undefined>;
@@ -16,16 +14,10 @@ export type UpstreamRecord = (project: string, buildTarget: string, outputPath: 
 const readRecord: UpstreamRecord = async (_p, _t, outputPath) => readImageRecord(outputPath);
 
 export async function upstreamHandOff(input: ImageBuildInput, context: ExecutorContext, upstreamRecord: UpstreamRecord = readRecord): Promise<HandOff> {
-  const builds = dockerBuilds(context.projectsConfigurations?.projects ?? {}).filter((b) => resolve(context.root, b.file) !== input.dockerfile);
+  // The images this build uses come from its plan; which project builds each, from theirs.
+  const builds = plannedBuilds(context.projectsConfigurations?.projects ?? {}).filter((b) => b.plans[0]?.dockerfile !== input.plan.dockerfile);
   if (!builds.length) return { buildArgs: {}, buildContexts: {} };
-  let content: string;
-  try {
-    content = readFileSync(input.dockerfile, 'utf8');
-  } catch {
-    return { buildArgs: {}, buildContexts: {} };
-  }
-  const model = parseDockerfile(content, { buildArgs: input.buildArgs });
-  const uses = imageUses(model, input.target, input.buildContexts);
+  const uses = input.plan.uses;
   const exact = new Map<string, string>();
   for (const use of uses) {
     const owner = use.kind === 'CONTEXT' ? undefined : imageOwner(use.ref, builds);

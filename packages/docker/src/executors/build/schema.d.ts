@@ -1,3 +1,5 @@
+import type { BuildPlan } from '../../core/build-plan';
+
 export interface BuildExecutorSchema {
   file: string;
   context: string;
@@ -23,4 +25,6 @@ export interface BuildExecutorSchema {
   builder?: string;
   progress?: 'plain' | 'rawjson' | 'quiet';
   maxParallelBuilds?: number;
+  /** The build plan inference computed for these options (set by the plugin; not written by hand). */
+  plan?: BuildPlan;
 }

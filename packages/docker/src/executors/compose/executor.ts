@@ -1,8 +1,7 @@
 // docker-up / docker-dev: one compose service, in the foreground until Nx stops it.
 import type { ExecutorContext } from '../../utils/devkit';
 import { resolve } from 'node:path';
-import execa from 'execa';
-import { EngineError, tagImage } from '../../core/engine';
+import { EngineError, spawnEngine, tagImage } from '../../core/engine';
 import { BuildFailure } from '../../core/image-build';
 import { ensureLocal, trustedBuild } from '../run/ensure-local';
 import type { ComposeExecutorSchema } from './schema';
@@ -40,9 +39,9 @@ export default async function composeExecutor(options: ComposeExecutorSchema, co
     }
   }
   const files = fileArgs(options, context.root);
-  const child = execa('docker', composeArgv(options, context.root), { cwd: context.root, env, reject: false, stdio: 'inherit' });
+  const child = spawnEngine(composeArgv(options, context.root), { cwd: context.root, env, stdio: 'inherit' });
   // Stopping Nx stops the service, not just the CLI attached to it.
-  const stop = () => void execa('docker', ['compose', ...files, 'stop', options.service], { cwd: context.root, reject: false });
+  const stop = () => void spawnEngine(['compose', ...files, 'stop', options.service], { cwd: context.root });
   if (!options.detach) {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

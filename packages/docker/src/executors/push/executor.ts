@@ -4,9 +4,9 @@ import type { ExecutorContext } from '../../utils/devkit';
 import { BuildFailure } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
 import { gitInfo } from '../../core/git';
-import { expandTags, splitReference } from '../../core/naming';
+import { expandTags } from '../../core/naming';
 import { promote } from '../../core/registry';
-import { projectVersion } from '../build/build-input';
+import { projectVersion, targetRepository } from '../build/build-input';
 import { trustedBuild } from '../run/ensure-local';
 import type { PushExecutorSchema } from './schema';
 
@@ -17,7 +17,8 @@ export default async function pushExecutor(options: PushExecutorSchema, context:
   const buildTarget = options.buildTarget ?? 'docker-build';
   const projectRoot = context.projectsConfigurations?.projects[projectName]?.root ?? '.';
   try {
-    const found = await trustedBuild(context, buildTarget);
+    // Promotion needs the registry's copy: a record that cannot be trusted fails, it is never rebuilt here.
+    const found = await trustedBuild(context, buildTarget, projectName, { onDistrust: 'fail' });
     if ('error' in found) {
       console.error(`✖ ${found.error}`);
       return { success: false };
@@ -43,7 +44,8 @@ export default async function pushExecutor(options: PushExecutorSchema, context:
       console.error(`✖ None of the tags ${JSON.stringify(options.tags)} could be filled in (no version, no git?). Set "tags" to literal tags.`);
       return { success: false };
     }
-    const { repository } = splitReference(record.contentTag);
+    // This run's repository, never one a (cached) record names.
+    const repository = targetRepository(found.buildOptions);
     const into = options.repository ?? repository;
     const targets = tags.map((t) => `${into}:${t}`);
     await promote(`${repository}@${record.digest}`, targets);

@@ -7,13 +7,12 @@
 // that produced the record; otherwise it is rebuilt, and the record with it.
 import { readTargetOptions, type ExecutorContext } from '../../utils/devkit';
 import { resolve } from 'node:path';
-import execa from 'execa';
 import { BuildFailure, HASH_LABEL } from '../../core/image-build';
-import { inspectImage, tagImage } from '../../core/engine';
-import { readImageRecord, writeImageRecord, type ImageRecord } from '../../core/image-record';
+import { inspectImage, spawnEngine, tagImage } from '../../core/engine';
+import { readImageRecord, type ImageRecord } from '../../core/image-record';
 import { contentTag, splitReference } from '../../core/naming';
 import { distrustReason } from '../../core/registry';
-import { toBuildInput } from '../build/build-input';
+import { targetRepository, toBuildInput } from '../build/build-input';
 import { withUpstreamImages, type UpstreamRecord } from '../build/hand-off';
 import { produceImage } from '../build/produce';
 import type { BuildExecutorSchema } from '../build/schema';
@@ -42,18 +41,18 @@ export function recordedBuild(context: ExecutorContext, buildTarget: string, pro
 }
 
 /**
- * Rebuilds a project's image as its build target would, with `nxHash`. `local` loads it into
- * this engine under `repository` (no push) and leaves image.json alone; otherwise the build
- * runs as configured (push, registry reuse) and image.json is rewritten.
+ * Rebuilds a project's image into this engine as its build target would, with `nxHash`, under
+ * `repository` (no push, no registry shortcut). Never writes image.json: only the build task
+ * writes its outputs, so a record other tasks distrust or miss stays exactly as Nx cached it.
  */
-async function rebuild(
+async function rebuildLocally(
   context: ExecutorContext,
   project: string,
   buildOptions: BuildExecutorSchema,
   nxHash: string,
-  local?: { repository: string },
+  repository: string,
 ): Promise<ImageRecord> {
-  const options = local ? { ...buildOptions, push: false, load: true, platforms: undefined, skipExisting: false, registryCache: false } : buildOptions;
+  const options: BuildExecutorSchema = { ...buildOptions, push: false, load: true, platforms: undefined, skipExisting: false, registryCache: false };
   const input = await toBuildInput(options, {
     workspaceRoot: context.root,
     projectName: project,
@@ -61,38 +60,62 @@ async function rebuild(
     nxHash,
     defaultBranch: context.nxJsonConfiguration?.defaultBase,
   });
-  if (local) input.repository = local.repository;
+  input.repository = repository;
   // The same exact upstream images as the recorded build, verified like this one.
-  const record = await produceImage(await withUpstreamImages(input, context, trustedUpstream(context)), options);
-  if (!local) writeImageRecord(resolve(context.root, buildOptions.outputPath), record);
-  return record;
+  return produceImage(await withUpstreamImages(input, context, trustedUpstream(context)), options);
+}
+
+export interface TrustOptions {
+  /**
+   * What to do with a record that cannot be trusted: rebuild the image into the local engine
+   * (run, up, audit, a dependent build), or fail naming the task to re-run (promotion, which
+   * needs the registry's copy).
+   */
+  onDistrust: 'rebuild-locally' | 'fail';
 }
 
 /**
- * The recorded build of `project`, verified: the hash must be the one Nx computed for the
- * build task in this run, and a pushed image must be in the registry with that hash. On a
- * mismatch the image is rebuilt (and pushed, as configured) and image.json rewritten.
+ * The recorded build of `project`, verified against this run, never against itself: the record
+ * must name the hash Nx computed for the build task now, in the repository this run's options
+ * give (never one the record names), and a pushed image must be in that repository under the
+ * recorded digest with that hash.
  */
 export async function trustedBuild(
   context: ExecutorContext,
   buildTarget: string,
   project = context.projectName ?? '',
+  trust: TrustOptions = { onDistrust: 'rebuild-locally' },
 ): Promise<RecordedBuild | { error: string }> {
   const found = recordedBuild(context, buildTarget, project);
   if ('error' in found) return found;
   const { buildOptions, record } = found;
-  const expected = context.taskGraph?.tasks[buildTask(context, project, buildTarget).id]?.hash ?? record.nxHash;
-  const { repository } = splitReference(record.contentTag);
+  const task = buildTask(context, project, buildTarget);
+  const expected = context.taskGraph?.tasks[task.id]?.hash;
+  if (!expected) {
+    return {
+      error: `${task.id} is not part of this run, so its image.json cannot be verified; run without --excludeTaskDependencies (or run ${task.id} first).`,
+    };
+  }
+  let repository: string;
+  try {
+    repository = targetRepository(buildOptions);
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  const expectedTag = `${repository}:${contentTag(expected)}`;
   let reason: string | undefined;
-  if (record.nxHash !== expected || record.contentTag !== `${repository}:${contentTag(expected)}`) {
-    reason = `it names Nx hash ${record.nxHash} (${record.contentTag}), but this run's ${project}:${buildTarget} task has hash ${expected}`;
+  if (record.nxHash !== expected || record.contentTag !== expectedTag) {
+    reason = `it names ${record.contentTag} (Nx hash ${record.nxHash}), but this run's ${task.id} is ${expectedTag}`;
   } else if (record.pushed) {
     reason = await distrustReason(repository, record.digest, expected);
   }
   if (!reason) return found;
-  console.warn(`⚠ ${buildOptions.outputPath}/image.json (restored from the Nx cache) cannot be trusted: ${reason}. Rebuilding ${project} from source.`);
-  // One piece of cached evidence was wrong: take no registry shortcut for this image either.
-  const rebuilt = await rebuild(context, project, { ...buildOptions, skipExisting: false }, expected, record.pushed ? undefined : { repository });
+  const where = `${buildOptions.outputPath}/image.json`;
+  if (trust.onDistrust === 'fail') {
+    return { error: `${where} cannot be trusted: ${reason}. Rebuild it without the cache: \`nx run ${task.id} --skip-nx-cache\`.` };
+  }
+  console.warn(`⚠ ${where} cannot be trusted: ${reason}. Rebuilding ${expectedTag} into the local engine (the record is left as Nx cached it).`);
+  const rebuilt = await rebuildLocally(context, project, buildOptions, expected, repository);
   return { buildOptions, record: rebuilt };
 }
 
@@ -112,7 +135,7 @@ export async function ensureLocal(record: ImageRecord, buildOptions: BuildExecut
     const { repository } = splitReference(record.contentTag);
     const byDigest = `${repository}@${record.digest}`;
     console.log(`Image ${record.contentTag} is not in the local engine; pulling ${byDigest}.`);
-    const pulled = await execa('docker', ['pull', byDigest], { reject: false, stdio: 'inherit' });
+    const pulled = await spawnEngine(['pull', byDigest], { stdio: 'inherit' });
     if (pulled.exitCode === 0) {
       await tagImage(byDigest, record.contentTag);
       return record.contentTag;
@@ -120,7 +143,7 @@ export async function ensureLocal(record: ImageRecord, buildOptions: BuildExecut
     console.warn(`Pull failed; rebuilding from BuildKit's cache instead.`);
   }
   console.log(`Image ${record.contentTag} is not in the local engine; rebuilding it from BuildKit's cache.`);
-  const rebuilt = await rebuild(context, context.projectName ?? '', buildOptions, record.nxHash, { repository: splitReference(record.contentTag).repository });
+  const rebuilt = await rebuildLocally(context, context.projectName ?? '', buildOptions, record.nxHash, splitReference(record.contentTag).repository);
   if (rebuilt.contentTag !== record.contentTag) throw new BuildFailure(`Rebuilt ${rebuilt.contentTag}, expected ${record.contentTag}.`);
   return record.contentTag;
 }

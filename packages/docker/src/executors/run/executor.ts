@@ -1,7 +1,6 @@
 import type { ExecutorContext } from '../../utils/devkit';
-import execa from 'execa';
 import { BuildFailure } from '../../core/image-build';
-import { EngineError } from '../../core/engine';
+import { EngineError, spawnEngine } from '../../core/engine';
 import { sanitizeRepository } from '../../core/naming';
 import { ensureLocal, trustedBuild } from './ensure-local';
 import type { RunExecutorSchema } from './schema';
@@ -30,9 +29,9 @@ export default async function runExecutor(options: RunExecutorSchema, context: E
   for (const [k, v] of Object.entries(options.env ?? {})) argv.push('--env', `${k}=${v}`);
   argv.push(...(options.dockerArgs ?? []), ref, ...(options.args ?? []));
   console.log(`Running ${ref} as ${name}${options.ports?.length ? ` (ports ${options.ports.join(', ')})` : ''}`);
-  const child = execa('docker', argv, { reject: false, stdio: 'inherit' });
+  const child = spawnEngine(argv, { stdio: 'inherit' });
   // Stopping Nx stops the container, not just the CLI attached to it.
-  const stop = () => void execa('docker', ['stop', name], { reject: false });
+  const stop = () => void spawnEngine(['stop', name]);
   if (!options.detach) {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -44,7 +44,7 @@ interface Workflow {
  * plugin infers for a reference service: the targets, their configurations and each option.
  */
 function unknownReferences(workflow: Workflow): string[] {
-  const { targets } = inferTargets('apps/ingestion-api/Dockerfile', 'apps/ingestion-api', normalizeOptions({ tags: ['latest'] }), REPO);
+  const { targets } = inferTargets({ dockerfile: 'apps/ingestion-api/Dockerfile', options: normalizeOptions({ tags: ['latest'] }), workspaceRoot: REPO });
   const problems: string[] = [];
   for (const job of Object.values(workflow.jobs)) {
     for (const step of job.steps) {

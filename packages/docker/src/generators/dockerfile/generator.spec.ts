@@ -60,7 +60,7 @@ describe('dockerfile generator', () => {
         writeFileSync(join(root, 'apps/edge', f), tree.read(`apps/edge/${f}`, 'utf-8') ?? '');
       }
       writeFileSync(join(root, 'apps/edge/project.json'), '{"name":"edge"}');
-      const inputs = inferTargets('apps/edge/Dockerfile', 'apps/edge', normalizeOptions({}), root).targets['docker-build'].inputs;
+      const inputs = inferTargets({ dockerfile: 'apps/edge/Dockerfile', options: normalizeOptions({}), workspaceRoot: root }).targets['docker-build'].inputs;
       expect(inputs).toEqual(expect.arrayContaining(['{projectRoot}/deno.lock', '{projectRoot}/import_map.json']));
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -1,0 +1,164 @@
+// createNodesV2 itself, on a temporary workspace (git included): the inference cache and every
+// case where the inputs used to be narrower than what BuildKit reads (a stale image from cache).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import fg from 'fast-glob';
+import type { TargetConfiguration } from '../utils/devkit';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'org-docker-infer-data-'));
+process.env.NX_WORKSPACE_DATA_DIRECTORY = dataDir;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- after the data directory is set
+const { createNodesV2, DOCKERFILE_GLOB } = require('./plugin') as typeof import('./plugin');
+
+type Targets = Record<string, TargetConfiguration>;
+
+describe('createNodesV2 on a workspace', () => {
+  let root: string;
+  let warnings: string[];
+  const write = (file: string, content: string) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), content);
+  };
+  const infer = async (nxJson: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Promise<Record<string, Targets>> => {
+    const files = fg.sync(DOCKERFILE_GLOB, { cwd: root, dot: true, ignore: ['**/node_modules/**'] });
+    const results = await createNodesV2[1](files, options, { workspaceRoot: root, nxJsonConfiguration: nxJson, configFiles: files } as never);
+    const out: Record<string, Targets> = {};
+    for (const [, r] of results)
+      for (const [projectRoot, p] of Object.entries(r.projects ?? {})) out[projectRoot] = { ...out[projectRoot], ...(p.targets as Targets) };
+    return out;
+  };
+  const inputs = (t: Targets) => t['docker-build'].inputs as unknown[];
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'org-docker-nodes-'));
+    rmSync(dataDir, { recursive: true, force: true });
+    warnings = [];
+    jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.join(' ')));
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    write('apps/api/project.json', JSON.stringify({ name: 'api' }));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('serves a second computation from the inference cache, and recomputes when a file it read changes', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
+    const first = await infer();
+    expect(inputs(first['apps/api'])).toContain('{projectRoot}/src/**/*');
+    // Prove the second run is a cache hit: a marker put into the stored entry comes back.
+    const [cacheFile] = fg.sync('org-docker-*.json', { cwd: dataDir, absolute: true });
+    const stored = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const key = Object.keys(stored)[0];
+    stored[key].targets['docker-build'].metadata.description = 'from the cache';
+    writeFileSync(cacheFile, JSON.stringify(stored));
+    write('apps/api/README.md', 'not read by inference\n');
+    expect((await infer())['apps/api']['docker-build'].metadata?.description).toBe('from the cache');
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY lib/ /app/\n');
+    const third = await infer();
+    expect(inputs(third['apps/api'])).toContain('{projectRoot}/lib/**/*');
+    expect(third['apps/api']['docker-build'].metadata?.description).not.toBe('from the cache');
+  });
+
+  it('a context set in project.json: the root .dockerignore is read and keyed, so editing it re-infers (cases 1, 14)', async () => {
+    write('apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'docker-build': { options: { context: '.' } } } }));
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY apps/api/ /app/\n');
+    write('.dockerignore', 'apps/api/tests\n');
+    expect(inputs((await infer())['apps/api'])).toContain('!{projectRoot}/tests');
+    write('.dockerignore', '# nothing excluded now\n');
+    expect(inputs((await infer())['apps/api'])).not.toContain('!{projectRoot}/tests');
+  });
+
+  it('package.json supplies the name: renaming the project re-infers the image name (case 1)', async () => {
+    rmSync(join(root, 'apps/api/project.json'));
+    write('apps/api/package.json', JSON.stringify({ name: 'api' }));
+    write('apps/api/Dockerfile', 'FROM node:22\n');
+    expect((await infer())['apps/api']['docker-build'].options.image).toBe('api');
+    write('apps/api/package.json', JSON.stringify({ name: 'gateway' }));
+    expect((await infer())['apps/api']['docker-build'].options.image).toBe('gateway');
+  });
+
+  it('targetDefaults, package.json nx.targets and configurations that change the stage or context are seen (cases 2, 20.2)', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim AS dev\nCOPY tests/ /t/\nFROM python:3.12-slim AS production\nCOPY src/ /app/\n');
+    const byDefaults = await infer({ targetDefaults: { 'docker-build': { options: { target: 'dev' } } } });
+    expect(inputs(byDefaults['apps/api'])).toContain('{projectRoot}/tests/**/*');
+    expect(inputs(byDefaults['apps/api'])).not.toContain('{projectRoot}/src/**/*');
+    write('apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'docker-build': { configurations: { prod: { target: 'production' } } } } }));
+    const withConfig = await infer({ targetDefaults: { 'docker-build': { options: { target: 'dev' } } } });
+    // The inputs cover every configuration; the configuration carries its own plan.
+    expect(inputs(withConfig['apps/api'])).toEqual(expect.arrayContaining(['{projectRoot}/tests/**/*', '{projectRoot}/src/**/*']));
+    expect(withConfig['apps/api']['docker-build'].configurations?.prod?.plan).toMatchObject({ target: 'production', stages: ['production'] });
+    rmSync(join(root, 'apps/api/project.json'));
+    write('apps/api/package.json', JSON.stringify({ name: 'api', nx: { targets: { 'docker-build': { options: { context: '.' } } } } }));
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY libs/common/ /c/\n');
+    expect(inputs((await infer())['apps/api'])).toContain('{workspaceRoot}/libs/common/**/*');
+  });
+
+  it('a project at the workspace root gets its own output directory, not all of dist/docker (case 5)', async () => {
+    write('project.json', JSON.stringify({ name: 'root-app' }));
+    write('Dockerfile', 'FROM node:22\nCOPY index.js /\n');
+    const root_ = (await infer())['.'];
+    expect(root_['docker-build'].outputs).toEqual(['{workspaceRoot}/dist/docker/@root']);
+  });
+
+  it('a .dockerignore that lists the Dockerfile keeps the Dockerfile an input (case 9)', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY . /app/\n');
+    write('apps/api/.dockerignore', 'Dockerfile*\n.dockerignore\nnode_modules\n');
+    const list = inputs((await infer())['apps/api']);
+    expect(list).toContain('{projectRoot}/Dockerfile');
+    expect(list.filter((i) => typeof i === 'string' && i.startsWith('!') && /Dockerfile|dockerignore/.test(i))).toEqual([]);
+    expect(list).toContain('!{projectRoot}/node_modules');
+  });
+
+  it('quoted ARG values resolve COPY sources (case 10)', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nARG APP="api"\nCOPY services/${APP}/ /app/\n');
+    expect(inputs((await infer())['apps/api'])).toContain('{projectRoot}/services/api/**/*');
+  });
+
+  it("BuildKit's automatic platform ARGs keep the stage chain (case 11)", async () => {
+    write(
+      'apps/api/Dockerfile',
+      'FROM alpine AS binaries-linux\nCOPY bin/linux/ /b/\nFROM alpine AS binaries-windows\nCOPY bin/windows/ /b/\nFROM binaries-$TARGETOS AS binaries\nFROM alpine\nCOPY --from=binaries /b /usr/bin/\n',
+    );
+    const list = inputs((await infer())['apps/api']);
+    expect(list).toContain('{projectRoot}/bin/linux/**/*');
+    expect(list).not.toContain('{projectRoot}/bin/windows/**/*');
+  });
+
+  it('git-ignored files the build reads are named with their Dockerfile line; .git under a whole-context mount too (cases 6, 12, 13)', async () => {
+    write('.gitignore', 'apps/api/src/generated.py\napps/api/obj/\n');
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY requirements.txt ./\nCOPY src/ /app/\n');
+    write('apps/api/src/main.py', 'print(1)\n');
+    write('apps/api/src/generated.py', 'X = 1\n');
+    write('apps/api/obj/cache.bin', 'x');
+    await infer();
+    expect(warnings.join('\n')).toContain('apps/api/Dockerfile:3: reads apps/api/src/generated.py, which git ignores');
+    expect(warnings.join('\n')).not.toContain('obj');
+    warnings.length = 0;
+    write('apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'docker-build': { options: { context: '.' } } } }));
+    write('apps/api/Dockerfile', 'FROM alpine\nRUN --mount=type=bind,target=/src ls /src\n');
+    await infer();
+    expect(warnings.join('\n')).toMatch(/apps\/api\/Dockerfile:2: reads \.git\/, which git ignores/);
+  });
+
+  it('a broken ignore file or one that is a directory fails only its own project; the graph builds (issue 14: 4, 5)', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
+    write('apps/api/.dockerignore', '[\nsrc/tmp\n');
+    write('apps/web/project.json', JSON.stringify({ name: 'web' }));
+    write('apps/web/Dockerfile', 'FROM node:22\nCOPY index.js /\n');
+    mkdirSync(join(root, 'apps/web/.dockerignore'));
+    const all = await infer();
+    expect(inputs(all['apps/api']).filter((i) => typeof i === 'string' && i.includes('['))).toEqual([]);
+    expect(all['apps/api']['docker-build'].options.plan.problems[0].message).toContain('invalid pattern "["');
+    expect(all['apps/web']['docker-build'].options.plan.problems[0].message).toContain('is a directory');
+    expect(warnings.join('\n')).toContain('docker-build of web will fail until this is fixed');
+  });
+
+  it("a Dockerfile line over BuildKit's 64 KiB is refused without parsing it (issue 14: 8)", async () => {
+    write('apps/api/Dockerfile', `FROM alpine\nRUN echo ${'x'.repeat(70 * 1024)}\n`);
+    const plan = (await infer())['apps/api']['docker-build'].options.plan;
+    expect(plan.problems).toEqual([{ line: 2, message: expect.stringContaining("longer than BuildKit's limit of 64 KiB") }]);
+  });
+});
