@@ -1,0 +1,129 @@
+// docker-lint rules. Hygiene: package-manager flags and caches, shell behaviour, exec form, health checks.
+import { stageRef, type Stage } from '../dockerfile';
+import { runs, finalStage, isShellForm, aptInstall, all, type Hit, type Rule } from './rule';
+
+export const HYGIENE_RULES: Rule[] = [
+  {
+    id: 'apt-get-yes',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'apt-get install -y',
+    why: 'Without -y apt-get waits for an answer that never comes and the build fails.',
+    fix: '`apt-get install -y --no-install-recommends ...`',
+    refs: ['DL3014'],
+    check: ({ model }) =>
+      runs(model)
+        .filter((i) => aptInstall.test(i.args) && !/\s(-\w*y\w*|--yes|--assume-yes|-qq)\b/.test(i.args))
+        .map((i) => ({ line: i.line, message: 'apt-get install without -y' })),
+  },
+  {
+    id: 'apt-no-install-recommends',
+    category: 'hygiene',
+    severity: 'info',
+    title: 'apt-get install --no-install-recommends',
+    why: 'Recommended packages add size and attack surface that nothing asked for.',
+    fix: 'Add `--no-install-recommends`.',
+    refs: ['DL3015'],
+    check: ({ model }) =>
+      runs(model)
+        .filter((i) => aptInstall.test(i.args) && !i.args.includes('--no-install-recommends'))
+        .map((i) => ({ line: i.line, message: 'apt-get install without --no-install-recommends' })),
+  },
+  {
+    id: 'apt-lists-kept',
+    category: 'hygiene',
+    severity: 'info',
+    title: 'Remove apt lists, or cache-mount them',
+    why: '/var/lib/apt/lists adds tens of MB to the layer.',
+    fix: 'End the RUN with `rm -rf /var/lib/apt/lists/*`, or mount `/var/lib/apt` as a cache.',
+    refs: ['DL3009', 'DKL-DI-0005'],
+    check: ({ model }) =>
+      runs(model)
+        .filter(
+          (i) =>
+            aptInstall.test(i.args) &&
+            !/\/var\/lib\/apt\/lists/.test(i.args) &&
+            !i.mounts.some((m) => m.type === 'cache' && /^\/var\/lib\/apt/.test(m.target ?? m.dst ?? '')),
+        )
+        .map((i) => ({ line: i.line, message: 'apt lists stay in the layer' })),
+  },
+  {
+    id: 'apt-not-apt-get',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'apt-get, not apt, in scripts',
+    why: "apt's interface is for humans and not stable for scripts.",
+    fix: 'Use apt-get (or apt-cache).',
+    refs: ['DL3027'],
+    check: ({ model }) =>
+      runs(model)
+        .filter((i) => /(^|[\s;&|])apt\s+(install|update|upgrade|remove)\b/.test(i.args))
+        .map((i) => ({ line: i.line, message: 'apt used in a RUN' })),
+  },
+  {
+    id: 'pip-no-cache',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'pip install --no-cache-dir, or a cache mount',
+    why: "pip's download cache otherwise stays in the layer.",
+    fix: 'Add `--mount=type=cache,target=/root/.cache/pip` (faster) or `--no-cache-dir`.',
+    refs: ['DL3042'],
+    check: ({ model }) =>
+      runs(model)
+        .filter((i) => /\bpip3?\s+install\b/.test(i.args) && !/--no-cache-dir/.test(i.args) && !i.mounts.some((m) => m.type === 'cache'))
+        .map((i) => ({ line: i.line, message: 'pip install keeps its cache in the layer' })),
+  },
+  {
+    id: 'pipefail',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'set -o pipefail before a pipe',
+    why: "A pipe's status is its last command's: `curl ... | tar x` succeeds even when the download failed.",
+    fix: '`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, or start it with `set -o pipefail &&`.',
+    refs: ['DL4006'],
+    check: ({ model }) =>
+      model.stages.flatMap((s) => {
+        let pipefail = false;
+        const hits: Hit[] = [];
+        for (const i of s.instructions) {
+          if (i.keyword === 'SHELL') pipefail = /pipefail/.test(i.args);
+          if (i.keyword !== 'RUN' || !isShellForm(i)) continue;
+          const body = i.args.replace(/\|\|/g, '');
+          if (/\|/.test(body) && !pipefail && !/set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail/.test(i.args))
+            hits.push({ line: i.line, message: 'RUN pipes without pipefail' });
+        }
+        return hits;
+      }),
+  },
+  {
+    id: 'exec-form',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'Exec form for CMD and ENTRYPOINT',
+    why: 'The shell form runs under /bin/sh -c: the process does not get SIGTERM, so stops take the full timeout and are unclean.',
+    fix: 'Use JSON: `CMD ["python", "-m", "app"]`.',
+    refs: ['DL3025', 'BuildKit:JSONArgsRecommended'],
+    check: ({ model }) =>
+      all(model)
+        .filter((i) => (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && isShellForm(i))
+        .map((i) => ({ line: i.line, message: `${i.keyword} in shell form` })),
+  },
+  {
+    id: 'healthcheck-missing',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'Services need a HEALTHCHECK',
+    why: 'Without one, orchestrators and compose cannot tell a hung service from a healthy one.',
+    fix: 'Add `HEALTHCHECK CMD ["curl", "-fsS", "http://127.0.0.1:8000/health"]` (or an equivalent) to the final stage.',
+    refs: ['DL3057', 'CIS-4.6', 'CIS-DI-0006'],
+    check: (ctx) => {
+      const stage = finalStage(ctx);
+      if (!stage || !stage.exposes.length) return [];
+      const chain: Stage[] = [];
+      for (let s: Stage | undefined = stage; s && !chain.includes(s); s = stageRef(ctx.model, s.image ?? s.rawImage, s.index)) chain.push(s);
+      if (chain.some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))) return [];
+      return [{ line: stage.line, message: `the final stage (line ${stage.line}) EXPOSEs ${stage.exposes.join(', ')} but has no HEALTHCHECK` }];
+    },
+  },
+  // ---------- build speed
+];

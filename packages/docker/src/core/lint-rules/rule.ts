@@ -1,0 +1,78 @@
+// What a docker-lint rule is, and the small helpers the rule families share.
+import type { Finding, Severity } from '../analysis';
+import { findStage, stageRef, type DockerfileModel, type InstructionInfo, type Stage } from '../dockerfile';
+import type { IgnorePattern } from '../dockerignore';
+
+export interface LintContext {
+  model: DockerfileModel;
+  /** `.dockerignore` patterns; undefined when the context has none. */
+  ignore?: IgnorePattern[];
+  /** Context-relative files, when the context is known (enables the context rules). */
+  contextFiles?: string[];
+  readContextFile?: (path: string) => string | undefined;
+  target?: string;
+}
+
+export interface Hit {
+  line?: number;
+  message: string;
+}
+
+export type Category = 'correctness' | 'security' | 'hygiene' | 'speed';
+
+export interface Rule {
+  id: string;
+  category: Category;
+  severity: Severity;
+  title: string;
+  why: string;
+  fix: string;
+  /** hadolint (DLxxxx), CIS Docker Benchmark (CIS-4.x), Dockle, BuildKit check ids. */
+  refs: string[];
+  check(ctx: LintContext): Hit[];
+}
+
+export const all = (m: DockerfileModel) => m.stages.flatMap((s) => s.instructions);
+export const runs = (m: DockerfileModel) => all(m).filter((i) => i.keyword === 'RUN');
+export const finalStage = (ctx: LintContext) => findStage(ctx.model, ctx.target);
+export const fromAnalysis = (findings: Finding[]): Hit[] => findings.map((f) => ({ line: f.line, message: f.message }));
+
+export const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)/i;
+// Names that point at a secret rather than hold one.
+export const NOT_SECRET = /_(FILE|PATH|DIR|URL|HOST|NAME|ID|PORT)$/i;
+
+/** An ARG/ENV/variable name that looks like it holds a secret. Shared with the image audit. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
+export const SECRET_FILE =
+  /(^|\/)(\.env(\.(?!example|sample|template|dist)[\w-]+)?|[^/]*\.pem|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519|\.npmrc|\.pypirc|\.netrc|credentials(\.json)?|\.git-credentials)$/;
+export const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/;
+export const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** The words of an ARG/ENV instruction's declarations (`A=1 B`, `A 1`). */
+export function declaredNames(i: InstructionInfo): string[] {
+  if (i.keyword === 'ARG')
+    return i.args
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => w.split('=')[0]);
+  if (i.keyword === 'ENV') {
+    const words = i.args.replace(/\\\r?\n/g, ' ').trim();
+    if (!words.includes('=')) return [words.split(/\s+/)[0]];
+    return [...words.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]);
+  }
+  return [];
+}
+
+/** The USER in effect at the end of a stage (following FROM <stage>); undefined: none set (the base image's, usually root). */
+export function effectiveUser(model: DockerfileModel, stage: Stage): { user?: string; line?: number } {
+  const own = [...stage.instructions].reverse().find((i) => i.keyword === 'USER');
+  if (own) return { user: own.args.trim(), line: own.line };
+  const parent = stageRef(model, stage.image ?? stage.rawImage, stage.index);
+  return parent ? effectiveUser(model, parent) : {};
+}
+
+export const isRoot = (user: string) => /^(root|0)(:.*)?$/.test(user.trim());
+export const isShellForm = (i: InstructionInfo) => !i.args.trim().startsWith('[');
+export const aptInstall = /\bapt-get\s+(?:[^&|;]*\s)?install\b/;
