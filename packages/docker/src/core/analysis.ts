@@ -1,7 +1,7 @@
 // Static findings about a Dockerfile that cost build time: a dependency install placed after a
 // copy of the sources, install steps without a cache mount, unpinned base images. Pure (no
 // I/O); shared by docker-perf's diagnosis and the lint rules.
-import { neededStages, stageRef, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
+import { neededStages, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -63,16 +63,12 @@ export function copiesSources(instruction: InstructionInfo): boolean {
   return sources.length > 0 && sources.some((s) => !MANIFEST.test(s.replace(/\/+$/, '')));
 }
 
-/** The stage a stage builds FROM, when it is an earlier stage. */
-function parentStage(model: DockerfileModel, stage: Stage): Stage | undefined {
-  return stageRef(model, stage.image ?? stage.rawImage, stage.index);
-}
-
 /** Instructions that run before `stage`'s own: its ancestors' through FROM <stage>, oldest first. */
 function inherited(model: DockerfileModel, stage: Stage): InstructionInfo[] {
-  const chain: Stage[] = [];
-  for (let s = parentStage(model, stage); s && !chain.includes(s); s = parentStage(model, s)) chain.unshift(s);
-  return chain.flatMap((s) => s.instructions);
+  return stageChain(model, stage)
+    .slice(1)
+    .reverse()
+    .flatMap((s) => s.instructions);
 }
 
 /** The stages a build of `target` runs, or every stage (a linter reads the whole file). */
@@ -131,7 +127,7 @@ export function unpinnedBaseImages(model: DockerfileModel, target?: string, ever
   const findings: Finding[] = [];
   for (const stage of stagesOf(model, target, everyStage)) {
     const image = stage.image;
-    if (!image || image === 'scratch' || parentStage(model, stage)) continue;
+    if (!image || image === 'scratch' || stageChain(model, stage).length > 1) continue;
     if (/@sha256:[a-f0-9]{64}$/.test(image)) continue;
     const slash = image.lastIndexOf('/');
     const tag = image.lastIndexOf(':') > slash ? image.slice(image.lastIndexOf(':') + 1) : undefined;

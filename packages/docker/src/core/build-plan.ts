@@ -3,7 +3,7 @@
 // (and caches it by the content of every file read), the graph's edges and the executor read
 // it; nothing parses the Dockerfile again. Pure: no file system, no Nx.
 import picomatch from 'picomatch';
-import { buildReads, type BuildReads } from './context';
+import { buildReads, normalizeSource, type BuildReads } from './context';
 import { findStage, neededStages, parseDockerfile, type DockerfileModel, type DockerfileProblem } from './dockerfile';
 import { ignoreMatcher, parseIgnore, type IgnorePattern } from './dockerignore';
 import type { ImageUse } from './image-graph';
@@ -97,8 +97,8 @@ function readingLine(model: DockerfileModel, target: string | undefined, path: s
     for (const read of stage.reads) {
       if (read.from !== undefined) continue;
       for (const s of read.sources) {
-        const src = (s ?? '.').replace(/^\.?\/+/, '').replace(/\/+$/, '');
-        if (src === '' || src === '.' || path === src || path.startsWith(`${src}/`) || picomatch.isMatch(path, src, { dot: true })) return read.line;
+        const src = normalizeSource(s);
+        if (src === undefined || path === src || path.startsWith(`${src}/`) || picomatch.isMatch(path, src, { dot: true })) return read.line;
       }
     }
   }

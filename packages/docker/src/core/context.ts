@@ -33,7 +33,7 @@ export interface BuildReads {
 const WHOLE = '**/*';
 
 /** A source made context-relative, or undefined when it may be anything (`.`, `..`, unresolved). */
-function normalizeSource(source: string | undefined): string | undefined {
+export function normalizeSource(source: string | undefined): string | undefined {
   if (source === undefined) return undefined;
   const cleaned = posix.normalize(source.replace(/\\/g, '/').replace(/^\/+/, ''));
   if (cleaned === '.' || cleaned === '' || cleaned === './' || cleaned.startsWith('..')) return undefined;

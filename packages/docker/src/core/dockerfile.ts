@@ -271,6 +271,13 @@ export function stageRef(model: DockerfileModel, ref: string | undefined, before
   return model.stages.find((s) => s.index < before && s.name === ref.toLowerCase());
 }
 
+/** A stage and the stages it builds FROM (`FROM <stage>`), nearest first: what it inherits. */
+export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
+  const chain: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !chain.includes(s); s = stageRef(model, s.image ?? s.rawImage, s.index)) chain.push(s);
+  return chain;
+}
+
 /** Every stage that BuildKit executes to build `target`, in Dockerfile order. */
 export function neededStages(model: DockerfileModel, target?: string): Stage[] {
   const end = findStage(model, target);

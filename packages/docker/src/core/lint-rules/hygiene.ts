@@ -1,5 +1,5 @@
 // docker-lint rules. Hygiene: package-manager flags and caches, shell behaviour, exec form, health checks.
-import { stageRef, type Stage } from '../dockerfile';
+import { stageChain } from '../dockerfile';
 import { runs, finalStage, isShellForm, aptInstall, all, type Hit, type Rule } from './rule';
 
 export const HYGIENE_RULES: Rule[] = [
@@ -119,9 +119,7 @@ export const HYGIENE_RULES: Rule[] = [
     check: (ctx) => {
       const stage = finalStage(ctx);
       if (!stage || !stage.exposes.length) return [];
-      const chain: Stage[] = [];
-      for (let s: Stage | undefined = stage; s && !chain.includes(s); s = stageRef(ctx.model, s.image ?? s.rawImage, s.index)) chain.push(s);
-      if (chain.some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))) return [];
+      if (stageChain(ctx.model, stage).some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))) return [];
       return [{ line: stage.line, message: `the final stage (line ${stage.line}) EXPOSEs ${stage.exposes.join(', ')} but has no HEALTHCHECK` }];
     },
   },

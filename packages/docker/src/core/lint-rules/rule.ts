@@ -1,6 +1,6 @@
 // What a docker-lint rule is, and the small helpers the rule families share.
 import type { Finding, Severity } from '../analysis';
-import { findStage, stageRef, type DockerfileModel, type InstructionInfo, type Stage } from '../dockerfile';
+import { findStage, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from '../dockerfile';
 import type { IgnorePattern } from '../dockerignore';
 
 export interface LintContext {
@@ -67,10 +67,11 @@ export function declaredNames(i: InstructionInfo): string[] {
 
 /** The USER in effect at the end of a stage (following FROM <stage>); undefined: none set (the base image's, usually root). */
 export function effectiveUser(model: DockerfileModel, stage: Stage): { user?: string; line?: number } {
-  const own = [...stage.instructions].reverse().find((i) => i.keyword === 'USER');
-  if (own) return { user: own.args.trim(), line: own.line };
-  const parent = stageRef(model, stage.image ?? stage.rawImage, stage.index);
-  return parent ? effectiveUser(model, parent) : {};
+  for (const s of stageChain(model, stage)) {
+    const own = [...s.instructions].reverse().find((i) => i.keyword === 'USER');
+    if (own) return { user: own.args.trim(), line: own.line };
+  }
+  return {};
 }
 
 export const isRoot = (user: string) => /^(root|0)(:.*)?$/.test(user.trim());
