@@ -1,6 +1,7 @@
 // BuildKit as the oracle for the inputs: change one file at a time (over 60 files of every kind:
 // sources, wildcard and stage copies, bind mounts, named contexts, ignore-file exceptions, the
-// Dockerfiles and ignore files themselves, git-ignored files, a commit) and compare whether the
+// Dockerfiles and ignore files themselves, git-ignored files, a commit; options set through
+// targetDefaults and package.json nx.targets; root and per-project contexts) and compare whether the
 // image BuildKit builds directly changes with whether Nx rebuilds it. An image that changes while
 // Nx serves a cache hit is a stale image: allowed only for what git ignores, and then inference
 // must have said so. Rebuilds for nothing (false positives) are counted and printed.
@@ -14,7 +15,7 @@ type Project = (typeof PROJECTS)[number];
 
 /** How the oracle builds each image: exactly the options the Nx targets have, straight through buildx. */
 const DIRECT: Record<Project, string[]> = {
-  alpha: ['-f', 'apps/alpha/Dockerfile', 'apps/alpha'],
+  alpha: ['-f', 'apps/alpha/Dockerfile', '--target', 'production', '--build-arg', 'FLAVOR=b', 'apps/alpha'],
   beta: ['-f', 'apps/beta/Dockerfile', '--build-context', 'assets=assets/shared', '.'],
   gamma: ['-f', 'apps/gamma/Dockerfile', '.'],
 };
@@ -45,6 +46,9 @@ const SOURCES: string[] = [
     'data/other/z.txt',
     'bin/linux/tool',
     'bin/windows/tool.exe',
+    'flavor-b/f.txt',
+    'flavor-a/f.txt',
+    'debug/d.txt',
   ].map((f) => `apps/alpha/${f}`),
   ...['core.py', 'util.py', 'notes.md', 'README.md', 'sub/deep.py', 'm1.py', 'm2.py', 'm3.py', 'm4.py'].map((f) => `libs/common/${f}`),
   ...['src/main.py', 'src/extra.py', 'src/nested/n.py', 'src/m1.py', 'src/m2.py', 'other.txt'].map((f) => `apps/beta/${f}`),
@@ -103,6 +107,10 @@ describe('inputs against BuildKit: one file changed at a time', () => {
   beforeAll(async () => {
     await requireEngine();
     ws = await Workspace.create('mutation');
+    // Case 2: an option only targetDefaults sets (by executor); alpha's stage comes from package.json nx.targets.
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    nxJson.targetDefaults = { '@org/docker:build': { options: { buildArgs: { FLAVOR: 'b' } } } };
+    ws.write('nx.json', JSON.stringify(nxJson, null, 2));
     ws.write('apps/alpha/scripts/stamp.sh', 'cat /scripts/version.txt\n');
     for (const f of [...SOURCES, ...GIT_IGNORED]) ws.write(f, `${f}\n`);
     await ws.commit('sources');

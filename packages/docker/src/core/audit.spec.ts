@@ -35,4 +35,16 @@ describe('image audit', () => {
     expect(findings.filter((f) => f.id === 'image-secret-build-arg').map((f) => f.message.split(' ')[2])).toEqual(['API_KEY', 'NPM_TOKEN']);
     expect(findings[3].message).toBe('the filesystem keeps what no running service needs: /app/.git/, /root/.cache/pip/http/x');
   });
+
+  it('flags URLs with credentials in labels and environment variables', () => {
+    const findings = auditFacts({
+      ...clean,
+      labels: { 'org.opencontainers.image.source': 'https://ci-bot:glpat-secret@git.example.com/acme/app.git', 'org.opencontainers.image.title': 'app' },
+      env: [...clean.env, 'MIRROR=https://token123@pypi.example.com/simple', 'DOCS=https://example.com/a@b'],
+    });
+    expect(findings.map((f) => [f.id, f.message.split(' holds')[0]])).toEqual([
+      ['image-url-credentials', 'label org.opencontainers.image.source'],
+      ['image-url-credentials', 'environment variable MIRROR'],
+    ]);
+  });
 });

@@ -5,12 +5,15 @@
 import { extract } from 'tar-stream';
 import type { Finding } from './analysis';
 import { dockerRunner, inspectImage, spawnEngine, type Runner } from './engine';
+import { hasUrlCredentials } from './credentials';
 import { isSecretName } from './lint-rules';
 
 export interface ImageFacts {
   user: string;
   healthcheck?: string[];
   env: string[];
+  /** Config labels. */
+  labels?: Record<string, string>;
   /** `docker history` CreatedBy lines, newest first. */
   history: string[];
   /** Paths in the filesystem (no leading slash) that should not be there. */
@@ -64,6 +67,7 @@ export async function imageFacts(ref: string, run: Runner = dockerRunner): Promi
     user: inspect.Config?.User ?? '',
     healthcheck: inspect.Config?.Healthcheck?.Test,
     env: inspect.Config?.Env ?? [],
+    labels: inspect.Config?.Labels ?? {},
     history: history.ok ? history.stdout.split('\n').filter(Boolean) : [],
     leftovers: await findLeftovers(ref),
   };
@@ -83,6 +87,18 @@ export function auditFacts(facts: ImageFacts): Finding[] {
   }
   if (!facts.healthcheck?.length || facts.healthcheck[0] === 'NONE') {
     findings.push({ id: 'image-no-healthcheck', severity: 'warning', message: 'the image has no HEALTHCHECK', fix: 'Add a HEALTHCHECK to the final stage.' });
+  }
+  const withCredentials = [
+    ...Object.entries(facts.labels ?? {}).map(([k, v]) => ({ where: `label ${k}`, value: v })),
+    ...facts.env.map((e) => ({ where: `environment variable ${e.split('=')[0]}`, value: e.slice(e.indexOf('=') + 1) })),
+  ].filter((x) => hasUrlCredentials(x.value));
+  for (const { where } of withCredentials) {
+    findings.push({
+      id: 'image-url-credentials',
+      severity: 'error',
+      message: `${where} holds a URL with credentials (user:password@ or token@), readable by anyone who pulls the image`,
+      fix: 'Strip user-info from URLs before they become labels or ENV (the plugin does for its own labels); rotate the credential.',
+    });
   }
   for (const name of facts.env.map((e) => e.split('=')[0]).filter(isSecretName)) {
     findings.push({

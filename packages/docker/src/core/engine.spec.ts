@@ -1,4 +1,4 @@
-import { EngineError, featureProblems, interpretProbe, type EngineInfo, type EngineProbe } from './engine';
+import { detectEngine, EngineError, featureProblems, interpretProbe, type EngineInfo, type EngineProbe } from './engine';
 
 const ok = (stdout = '') => ({ ok: true, stdout, stderr: '' });
 const fail = (stderr: string) => ({ ok: false, stdout: '', stderr });
@@ -30,6 +30,16 @@ describe('engine detection', () => {
     expect(message({ version: { ok: false, stdout: '', stderr: 'spawn docker ENOENT', notFound: true } })).toMatch(
       /docker CLI was not found on PATH.*Install Docker Engine >= 23 with the buildx plugin/,
     );
+  });
+
+  it('with no docker CLI on PATH, the real runner says the CLI is missing (not that no engine answers)', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent-dir';
+    try {
+      await expect(detectEngine('no-cli-on-path')).rejects.toThrow(/The docker CLI was not found on PATH/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('says no engine answers, with the reason and how to start one', () => {

@@ -1,6 +1,7 @@
 // Git facts for tags and OCI labels. Missing git (or a repository without commits)
 // yields undefined values; tag templates that need them are then skipped.
 import execa from 'execa';
+import { redactUrl } from './credentials';
 
 export interface GitInfo {
   sha?: string;
@@ -34,7 +35,8 @@ export function gitInfo(cwd: string): Promise<GitInfo> {
         git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']),
         git(cwd, ['config', '--get', 'remote.origin.url']),
       ]);
-      return { sha, shortSha: sha?.slice(0, 12), branch: !branch || branch === 'HEAD' ? ciBranch(process.env) : branch, remote };
+      // A clone URL can carry credentials (GitLab CI's `https://gitlab-ci-token:TOKEN@host/...`): never pass them on.
+      return { sha, shortSha: sha?.slice(0, 12), branch: !branch || branch === 'HEAD' ? ciBranch(process.env) : branch, remote: remote && redactUrl(remote) };
     })();
     cache.set(cwd, pending);
   }

@@ -161,4 +161,17 @@ describe('createNodesV2 on a workspace', () => {
     const plan = (await infer())['apps/api']['docker-build'].options.plan;
     expect(plan.problems).toEqual([{ line: 2, message: expect.stringContaining("longer than BuildKit's limit of 64 KiB") }]);
   });
+
+  it('two builds of one image repository both fail, each naming the other; the cache keeps no such problem (issue 14: 10)', async () => {
+    write('apps/api/Dockerfile.worker', 'FROM python:3.12-slim\n');
+    write('apps/api-worker/project.json', JSON.stringify({ name: 'api-worker' }));
+    write('apps/api-worker/Dockerfile', 'FROM python:3.12-slim\n');
+    const all = await infer();
+    expect(all['apps/api']['docker-build-worker'].options.plan.problems[0].message).toContain(
+      'image repository api-worker is also built by apps/api-worker:docker-build',
+    );
+    expect(all['apps/api-worker']['docker-build'].options.plan.problems[0].message).toContain('also built by apps/api:docker-build-worker');
+    rmSync(join(root, 'apps/api-worker'), { recursive: true });
+    expect((await infer())['apps/api']['docker-build-worker'].options.plan.problems).toEqual([]);
+  });
 });

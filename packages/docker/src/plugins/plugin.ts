@@ -188,6 +188,40 @@ export function inferTargets(input: InferenceInput, prepared: Prepared = prepare
   return { targets, groups: Object.keys(targets), warnings };
 }
 
+type Results = Awaited<ReturnType<CreateNodesV2[1]>>;
+
+/**
+ * Two builds that would push to one image repository (`api` with `Dockerfile.worker` beside a
+ * project `api-worker`) would move each other's `latest` and release tags: both fail, saying so.
+ * The cached results are never changed: the problem goes on a copy of the target.
+ */
+function rejectSharedRepositories(results: Results): Results {
+  const owners = new Map<string, string[]>();
+  for (const [, r] of results)
+    for (const [root, p] of Object.entries(r.projects ?? {}))
+      for (const [name, t] of Object.entries(p.targets ?? {}))
+        if (t.executor === '@org/docker:build') owners.set(String(t.options?.image), [...(owners.get(String(t.options?.image)) ?? []), `${root}:${name}`]);
+  const shared = [...owners.entries()].filter(([, list]) => list.length > 1);
+  if (!shared.length) return results;
+  return results.map(([file, r]) => {
+    const projects = Object.fromEntries(
+      Object.entries(r.projects ?? {}).map(([root, p]) => {
+        const targets = Object.fromEntries(
+          Object.entries(p.targets ?? {}).map(([name, t]) => {
+            const clash = shared.find(([image]) => t.executor === '@org/docker:build' && String(t.options?.image) === image);
+            if (!clash || !t.options?.plan) return [name, t];
+            const message = `image repository ${clash[0]} is also built by ${clash[1].filter((o) => o !== `${root}:${name}`).join(', ')}; give one of them another name (plugin option "repository", or rename the Dockerfile or project)`;
+            logger.warn(`${t.options.plan.dockerfile}:1: ${message}`);
+            return [name, { ...t, options: { ...t.options, plan: { ...t.options.plan, problems: [...t.options.plan.problems, { line: 1, message }] } } }];
+          }),
+        );
+        return [root, { ...p, targets }];
+      }),
+    );
+    return [file, { ...r, projects }] as Results[number];
+  });
+}
+
 const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files, rawOptions, context) => {
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
@@ -220,7 +254,7 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
     return { projects: { [projectRoot]: { targets: inferred.targets, metadata: { targetGroups: { Docker: inferred.groups } } } } };
   };
   try {
-    return await createNodesFromFiles(one, files, options, context);
+    return rejectSharedRepositories(await createNodesFromFiles(one, files, options, context));
   } finally {
     cache.save();
   }
