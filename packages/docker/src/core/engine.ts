@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import execa from 'execa';
+import { EngineCache, engineIdentity } from './engine-cache';
 
 export interface CommandResult {
   ok: boolean;
@@ -163,30 +164,58 @@ export function featureProblems(engine: EngineInfo, needs: FeatureNeeds): string
 }
 
 const detected = new Map<string, Promise<EngineInfo>>();
+const probeCache = new EngineCache<EngineInfo>();
 
-/** Detects the engine once per process (per builder). */
-export function detectEngine(builder?: string, run: Runner = dockerRunner): Promise<EngineInfo> {
+async function probe(builder: string | undefined, run: Runner): Promise<EngineInfo> {
+  // All four at once (each CLI start costs 0.1-0.3 s); the answers are read in order.
+  const [version, info, buildx, inspect] = await Promise.all([
+    run(['version', '--format', '{{.Client.Version}}']),
+    run(['info', '--format', '{{json .}}']),
+    run(['buildx', 'version']),
+    run(['buildx', 'inspect', ...(builder ? [builder] : [])]),
+  ]);
+  const answers: EngineProbe = { version };
+  if (!version.notFound) answers.info = info;
+  if (answers.info?.ok) answers.buildx = buildx;
+  if (answers.buildx?.ok) answers.inspect = inspect;
+  return interpretProbe(answers, builder);
+}
+
+export interface DetectOptions {
+  /** The cross-process cache (tests pass their own, or none). */
+  cache?: EngineCache<EngineInfo> | false;
+}
+
+/**
+ * The engine's facts: once per process, and from the cross-process cache when the engine's
+ * identity is unchanged. Only a successful probe is kept; a failed one says what is missing.
+ */
+export function detectEngine(builder?: string, run: Runner = dockerRunner, options: DetectOptions = {}): Promise<EngineInfo> {
+  const real = run === dockerRunner && options.cache === undefined;
+  const cache = options.cache ?? (real ? probeCache : false);
+  const detect = async () => {
+    const identity = cache ? engineIdentity(builder) : '';
+    const known = cache ? cache.get(identity) : undefined;
+    if (known) return known;
+    const info = await probe(builder, run);
+    if (cache) cache.set(identity, info);
+    return info;
+  };
+  if (!real) return detect();
   const key = builder ?? '';
   let pending = detected.get(key);
   if (!pending) {
-    pending = (async () => {
-      // All four at once (each CLI start costs 0.1-0.3 s); the answers are read in order.
-      const [version, info, buildx, inspect] = await Promise.all([
-        run(['version', '--format', '{{.Client.Version}}']),
-        run(['info', '--format', '{{json .}}']),
-        run(['buildx', 'version']),
-        run(['buildx', 'inspect', ...(builder ? [builder] : [])]),
-      ]);
-      const probe: EngineProbe = { version };
-      if (!version.notFound) probe.info = info;
-      if (probe.info?.ok) probe.buildx = buildx;
-      if (probe.buildx?.ok) probe.inspect = inspect;
-      return interpretProbe(probe, builder);
-    })();
+    pending = detect();
     detected.set(key, pending);
     pending.catch(() => detected.delete(key));
   }
   return pending;
+}
+
+/** Drops what is known about the engine (after a failed build): the next detection asks it again. */
+export function forgetEngine(builder?: string): void {
+  detected.delete(builder ?? '');
+  probeCache.forget(engineIdentity(builder));
 }
 
 export interface ImageInspect {

@@ -6,7 +6,7 @@ import { runBuildx, type BuildHooks } from './build';
 import type { BuildRequest } from './buildx-args';
 import type { BuildPlan } from './build-plan';
 import { formatProblems } from './problems';
-import { detectEngine, featureProblems, inspectImage, type EngineInfo } from './engine';
+import { detectEngine, featureProblems, forgetEngine, inspectImage, type EngineInfo } from './engine';
 import type { ImageRecord } from './image-record';
 import { contentTag } from './naming';
 import { HASH_LABEL, lookupImage, promote, type RemoteImage } from './registry';
@@ -66,6 +66,8 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
   const references = [primary, ...input.extraTags.map((t) => `${input.repository}:${t}`)];
   const result = await runBuildx({ ...input, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } }, hooks);
   if (!result.ok) {
+    // Whatever the engine was believed to be, ask it again next time: the failure may be its.
+    if (!result.interrupted) forgetEngine(input.builder);
     const why = result.interrupted
       ? 'the build was interrupted'
       : result.stats.errors.join('\n') || result.errorOutput || `buildx exited with ${result.exitCode}`;

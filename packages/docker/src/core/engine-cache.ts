@@ -1,0 +1,76 @@
+// The engine probe's answer, kept across Nx's task processes: every task process would otherwise
+// pay four CLI calls (0.3-0.8 s) before its build. The key is what identifies the engine without
+// asking it: DOCKER_HOST / DOCKER_CONTEXT, the CLI's current context and buildx builder, the CLI
+// binary, and the daemon socket (recreated, so changed, whenever the daemon restarts). Any
+// failed build forgets the entry, so a stale answer costs at most one failure that is then
+// diagnosed afresh.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+function fileFact(path: string, content = false): string {
+  try {
+    const s = statSync(path);
+    return `${path}:${s.ino}:${s.ctimeMs}:${s.mtimeMs}:${s.birthtimeMs}:${s.size}${content ? `:${readFileSync(path, 'utf8')}` : ''}`;
+  } catch {
+    return `${path}:absent`;
+  }
+}
+
+/** What identifies the engine a `docker` call reaches, read without calling it. */
+export function engineIdentity(builder: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const config = env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+  const host = env.DOCKER_HOST ?? '';
+  const socket = host.startsWith('unix://') ? host.slice('unix://'.length) : host ? '' : '/var/run/docker.sock';
+  const cli = (env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'docker'))
+    .find((p) => existsSync(p));
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        builder ?? '',
+        host,
+        env.DOCKER_CONTEXT ?? '',
+        env.BUILDX_BUILDER ?? '',
+        fileFact(join(config, 'config.json'), true),
+        fileFact(join(config, 'buildx', 'current'), true),
+        cli ? fileFact(cli) : 'no-cli',
+        socket ? fileFact(socket) : 'no-socket',
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 32);
+}
+
+export class EngineCache<T> {
+  constructor(private readonly directory: string = join(tmpdir(), 'org-docker-engine')) {}
+
+  private file(key: string): string {
+    return join(this.directory, `${key}.json`);
+  }
+
+  get(key: string): T | undefined {
+    try {
+      return JSON.parse(readFileSync(this.file(key), 'utf8')) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, value: T): void {
+    try {
+      mkdirSync(this.directory, { recursive: true });
+      const tmp = `${this.file(key)}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(value));
+      renameSync(tmp, this.file(key));
+    } catch {
+      // an optimisation only
+    }
+  }
+
+  forget(key: string): void {
+    rmSync(this.file(key), { force: true });
+  }
+}
