@@ -1,7 +1,9 @@
-// Git facts for tags and OCI labels. Missing git (or a repository without commits)
-// yields undefined values; tag templates that need them are then skipped.
+// Git facts for tags and OCI labels: from the repository's files when they say for sure
+// (no process), else from git. Missing git (or a repository without commits) yields
+// undefined values; tag templates that need them are then skipped.
 import execa from 'execa';
 import { redactUrl } from './credentials';
+import { readGitFacts } from './git-files';
 
 export interface GitInfo {
   sha?: string;
@@ -30,6 +32,11 @@ export function gitInfo(cwd: string): Promise<GitInfo> {
   let pending = cache.get(cwd);
   if (!pending) {
     pending = (async () => {
+      const files = readGitFacts(cwd);
+      if (files) {
+        const branch = files.branch ?? ciBranch(process.env);
+        return { sha: files.sha, shortSha: files.sha?.slice(0, 12), branch, remote: files.remote && redactUrl(files.remote) };
+      }
       const [sha, branch, remote] = await Promise.all([
         git(cwd, ['rev-parse', 'HEAD']),
         git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']),
