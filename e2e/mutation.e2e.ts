@@ -136,10 +136,10 @@ describe('inputs against BuildKit: one file changed at a time', () => {
     let truePositives = 0;
     for (const [i, m] of MUTATIONS.entries()) {
       await m.apply(ws, i);
-      const r = await ws.nx(['run-many', '-t', 'docker-build', '--parallel=3']);
+      // Nx and the oracle look at the same tree independently: side by side.
+      const [r, after] = await Promise.all([ws.nx(['run-many', '-t', 'docker-build', '--parallel=3']), fingerprints(ws)]);
       if (r.exitCode !== 0) throw new Error(`nx failed after mutating ${m.name}:\n${r.output}`);
       const run = ws.lastRun();
-      const after = await fingerprints(ws);
       PROJECTS.forEach((p, j) => {
         const changed = after[j] !== before[j];
         const rebuilt = run[`${p}:docker-build`].cacheStatus === 'cache-miss';

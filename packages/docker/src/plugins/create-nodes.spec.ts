@@ -44,6 +44,15 @@ describe('createNodesV2 on a workspace', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  it('infers every target of a typical service (snapshot)', async () => {
+    write(
+      'apps/api/Dockerfile',
+      'FROM python:3.12-slim AS deps\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nFROM deps AS production\nCOPY src/ /app/\nEXPOSE 8000\nUSER 10001\n',
+    );
+    write('apps/api/.dockerignore', '**/__pycache__\n');
+    expect(await infer()).toMatchSnapshot();
+  });
+
   it('serves a second computation from the inference cache, and recomputes when a file it read changes', async () => {
     write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
     const first = await infer();
