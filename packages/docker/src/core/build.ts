@@ -17,6 +17,8 @@ export interface BuildResult {
   /** Non-JSON stderr lines (buildx's own error messages). */
   errorOutput: string;
   interrupted: boolean;
+  /** Stopped because it ran longer than `timeoutSeconds`. */
+  timedOut: boolean;
 }
 
 export interface BuildHooks {
@@ -26,7 +28,7 @@ export interface BuildHooks {
   raw?: boolean;
 }
 
-export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'>, hooks: BuildHooks = {}): Promise<BuildResult> {
+export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'> & { timeoutSeconds?: number }, hooks: BuildHooks = {}): Promise<BuildResult> {
   // One private temp dir per build: parallel builds never share metadata files.
   const temp = mkdtempSync(join(tmpdir(), 'org-docker-build-'));
   const metadataFile = join(temp, 'metadata.json');
@@ -41,14 +43,25 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'>, hoo
     env: request.push ? {} : { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
   });
   let interrupted = false;
+  let timedOut = false;
   const stop = (signal: NodeJS.Signals) => {
     interrupted = true;
     child.kill(signal);
   };
   const onSigint = () => stop('SIGINT');
   const onSigterm = () => stop('SIGTERM');
+  // Nx may end this process on Ctrl-C before any await below resumes: remove the temp dir
+  // synchronously on exit too.
+  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigterm);
+  process.once('exit', removeTemp);
+  const timer = request.timeoutSeconds
+    ? setTimeout(() => {
+        timedOut = true;
+        stop('SIGTERM');
+      }, request.timeoutSeconds * 1000)
+    : undefined;
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     if (hooks.raw) process.stderr.write(chunk);
@@ -63,15 +76,17 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'>, hoo
   });
   child.stdout?.pipe(process.stdout);
   const result = await child;
+  if (timer) clearTimeout(timer);
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigterm);
+  process.off('exit', removeTemp);
   let metadata: Record<string, unknown> = {};
   try {
     metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
   } catch {
     // no metadata when the build failed
   }
-  rmSync(temp, { recursive: true, force: true });
+  removeTemp();
   const exitCode = result.exitCode ?? 1;
   return {
     ok: exitCode === 0 && !interrupted,
@@ -81,5 +96,6 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'>, hoo
     durationMs: Date.now() - started,
     errorOutput: errorOutput.trim(),
     interrupted,
+    timedOut,
   };
 }

@@ -27,6 +27,8 @@ export interface ImageBuildInput extends Omit<BuildRequest, 'tags' | 'metadataFi
   workspaceRoot: string;
   /** What the build reads and uses, and the Dockerfile's problems (computed once, at inference). */
   plan: BuildPlan;
+  /** Stop the build after this many seconds (the executor's `timeout` option). */
+  timeoutSeconds?: number;
   /**
    * Set when cacheFrom/cacheTo are the plugin's registry cache: a builder that cannot export
    * one then gets an inline cache (with a warning) instead of failing the build.
@@ -68,9 +70,11 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
   if (!result.ok) {
     // Whatever the engine was believed to be, ask it again next time: the failure may be its.
     if (!result.interrupted) forgetEngine(input.builder);
-    const why = result.interrupted
-      ? 'the build was interrupted'
-      : result.stats.errors.join('\n') || result.errorOutput || `buildx exited with ${result.exitCode}`;
+    const why = result.timedOut
+      ? `it ran longer than the "timeout" of ${input.timeoutSeconds} s and was stopped; raise "timeout" or find the slow step above`
+      : result.interrupted
+        ? 'the build was interrupted'
+        : result.stats.errors.join('\n') || result.errorOutput || `buildx exited with ${result.exitCode}`;
     throw new BuildFailure(`docker buildx build failed for ${relative(input.workspaceRoot, input.dockerfile)}: ${why}`);
   }
 

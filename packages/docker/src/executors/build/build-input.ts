@@ -95,5 +95,6 @@ export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts
     load: options.load,
     push: options.push,
     builder: options.builder,
+    timeoutSeconds: options.timeout,
   };
 }

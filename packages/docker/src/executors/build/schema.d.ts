@@ -25,6 +25,8 @@ export interface BuildExecutorSchema {
   builder?: string;
   progress?: 'plain' | 'rawjson' | 'quiet';
   maxParallelBuilds?: number;
+  /** Seconds after which the build is stopped and fails (none by default). */
+  timeout?: number;
   /** The build plan inference computed for these options (set by the plugin; not written by hand). */
   plan?: BuildPlan;
 }

@@ -3,6 +3,7 @@ import { BuildFailure } from '../../core/image-build';
 import { EngineError, spawnEngine } from '../../core/engine';
 import { sanitizeRepository } from '../../core/naming';
 import { ensureLocal, trustedBuild } from './ensure-local';
+import { publishSpec } from './ports';
 import type { RunExecutorSchema } from './schema';
 
 export default async function runExecutor(options: RunExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -23,12 +24,13 @@ export default async function runExecutor(options: RunExecutorSchema, context: E
     }
     throw e;
   }
-  const name = options.name ?? sanitizeRepository(`${projectName}-${buildTarget}`).replace(/\//g, '-');
+  const name = options.name ?? sanitizeRepository(`${projectName}-${context.targetName ?? 'docker-run'}`).replace(/\//g, '-');
   const argv = ['run', '--rm', '--name', name, ...(options.detach ? ['--detach'] : [])];
-  for (const p of options.ports ?? []) argv.push('--publish', p);
+  const ports = (options.ports ?? []).map((p) => publishSpec(p, options.host ?? '127.0.0.1'));
+  for (const p of ports) argv.push('--publish', p);
   for (const [k, v] of Object.entries(options.env ?? {})) argv.push('--env', `${k}=${v}`);
   argv.push(...(options.dockerArgs ?? []), ref, ...(options.args ?? []));
-  console.log(`Running ${ref} as ${name}${options.ports?.length ? ` (ports ${options.ports.join(', ')})` : ''}`);
+  console.log(`Running ${ref} as ${name}${ports.length ? ` (ports ${ports.join(', ')})` : ''}`);
   const child = spawnEngine(argv, { stdio: 'inherit' });
   // Stopping Nx stops the container, not just the CLI attached to it.
   const stop = () => void spawnEngine(['stop', name]);
