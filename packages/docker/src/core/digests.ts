@@ -1,13 +1,9 @@
 // Pinning base images by digest: `name:tag` -> `name:tag@sha256:...`, resolved from the
 // registry (not the local engine: a local image's digest may not exist remotely).
 import { dockerRunner, type Runner } from './engine';
+import { isPinned } from './image-ref';
 
 export type DigestResult = { ref: string; pinned: string } | { ref: string; error: string };
-
-/** `name:tag@sha256:...` already pinned? */
-export function isPinned(ref: string): boolean {
-  return /@sha256:[a-f0-9]{64}$/.test(ref);
-}
 
 export async function resolveDigest(ref: string, run: Runner = dockerRunner): Promise<DigestResult> {
   if (isPinned(ref)) return { ref, pinned: ref };

@@ -1,7 +1,7 @@
 // The image graph: which images a Dockerfile builds on (FROM, COPY --from, bind mounts,
 // named build contexts) and which other projects' files it copies, and how a downstream
 // build is handed the exact upstream image (never whatever `:latest` is in the daemon).
-import { splitReference } from './naming';
+import { normalizeRepository, withoutRegistry } from './image-ref';
 
 /** An external image a build uses (computed by image-uses.ts at planning time). */
 export interface ImageUse {
@@ -11,19 +11,6 @@ export interface ImageUse {
   kind: 'FROM' | 'COPY' | 'MOUNT' | 'CONTEXT';
   /** For `FROM ${ARG}`: the ARG that names the image. */
   arg?: string;
-}
-
-/** `docker.io/library/python:3` -> `python`; tags and digests dropped. */
-export function normalizeRepository(ref: string): string {
-  let { repository } = splitReference(ref.replace(/^docker-image:\/\//, ''));
-  repository = repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
-  return repository.toLowerCase();
-}
-
-function withoutRegistry(repository: string): string {
-  const first = repository.split('/')[0];
-  // A first component with a dot, a colon or `localhost` is a registry host.
-  return repository.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? repository.slice(first.length + 1) : repository;
 }
 
 /** Finds the project whose image a reference names: exact repository, or the same without registry. */

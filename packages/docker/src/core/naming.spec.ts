@@ -1,4 +1,5 @@
-import { contentTag, expandTags, imageRepository, sanitizeRepository, splitReference } from './naming';
+import { splitReference } from './image-ref';
+import { contentTag, expandTags, imageRepository, sanitizeRepository } from './naming';
 
 describe('image naming', () => {
   it('derives valid repositories from project names', () => {

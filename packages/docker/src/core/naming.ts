@@ -60,15 +60,6 @@ export function expandTags(templates: string[], vars: NameVariables): string[] {
   return [...new Set(out)];
 }
 
-/** Splits `registry/repo:tag` into repository and tag (a port is not a tag). */
-export function splitReference(ref: string): { repository: string; tag?: string; digest?: string } {
-  const [nameTag, digest] = ref.split('@');
-  const slash = nameTag.lastIndexOf('/');
-  const colon = nameTag.lastIndexOf(':');
-  if (colon > slash) return { repository: nameTag.slice(0, colon), tag: nameTag.slice(colon + 1), digest };
-  return { repository: nameTag, digest };
-}
-
 /**
  * A service name becomes the Nx project, the image repository, the compose service and a
  * hostname, so it must be valid as all of them: lowercase kebab-case, starting with a letter.

@@ -1,5 +1,6 @@
 import type { CommandResult, Runner } from './engine';
-import { branchSlug, distrustReason, hasRegistryHost, inRegistry, lookupImage, registryCache } from './registry';
+import { hasRegistryHost, inRegistry } from './image-ref';
+import { branchSlug, distrustReason, lookupImage, registryCache } from './registry';
 
 const ok = (stdout: string): CommandResult => ({ ok: true, stdout, stderr: '' });
 const fail = (stderr: string): CommandResult => ({ ok: false, stdout: '', stderr });

@@ -3,7 +3,7 @@
 // pushed image to more tags by digest (no rebuild, no layer transfer), and the registry
 // cache references of an image.
 import { dockerRunner, type CommandResult, type Runner } from './engine';
-import { splitReference } from './naming';
+import { splitReference } from './image-ref';
 
 export const HASH_LABEL = 'dev.nx.task-hash';
 
@@ -116,19 +116,6 @@ export async function promote(source: string, targets: string[], run: Runner = d
   argv.push(source);
   const r = await withRetry(run, argv);
   if (!r.ok) throw new Error(`docker buildx imagetools create failed for ${source}: ${lastLine(r.stderr)}`);
-}
-
-/** True when the first path component of `image` names a registry host (`host.tld`, `host:port`, `localhost`). */
-export function hasRegistryHost(image: string): boolean {
-  const first = image.split('/')[0];
-  return image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
-}
-
-/** `registry/image` unless the image already names a registry. */
-export function inRegistry(image: string, registry: string | undefined): string {
-  const reg = registry?.trim().replace(/\/+$/, '');
-  if (!reg || hasRegistryHost(image)) return image;
-  return `${reg}/${image}`;
 }
 
 /** A tag-safe form of a branch name (`feature/x` -> `feature-x`). */
