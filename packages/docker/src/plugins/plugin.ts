@@ -41,22 +41,22 @@ export function dockerfileName(file: string): string | undefined {
 }
 
 /** A file's text for planning; a directory or unreadable file is a problem of its own project only. */
-function readText(file: string): { text: string; problem?: string } {
+function readText(file: string, display = file): { text: string; problem?: string } {
   try {
     if (!existsSync(file)) return { text: '' };
-    if (statSync(file).isDirectory()) return { text: '', problem: `${file} is a directory, not a file` };
+    if (statSync(file).isDirectory()) return { text: '', problem: `${display} is a directory, not a file` };
     return { text: readFileSync(file, 'utf8') };
   } catch (e) {
-    return { text: '', problem: `${file} cannot be read (${(e as Error).message})` };
+    return { text: '', problem: `${display} cannot be read (${(e as Error).message})` };
   }
 }
 
 /** The ignore file BuildKit uses for a Dockerfile and context (workspace-relative paths). */
 function ignoreFor(root: string, dockerfile: string, context: string): { path: string; text: string; problem?: string } {
   const specific = `${dockerfile}.dockerignore`;
-  if (existsSync(join(root, specific))) return { path: specific, ...readText(join(root, specific)) };
+  if (existsSync(join(root, specific))) return { path: specific, ...readText(join(root, specific), specific) };
   const general = context === '.' ? '.dockerignore' : `${context}/.dockerignore`;
-  return { path: general, ...readText(join(root, general)) };
+  return { path: general, ...readText(join(root, general), general) };
 }
 
 export interface Inferred {
@@ -129,7 +129,7 @@ function prepare(input: InferenceInput): Prepared {
     buildName,
     files,
     project,
-    text: readText(join(root, dockerfile)),
+    text: readText(join(root, dockerfile), dockerfile),
     ignores: contexts.map((c) => ignoreFor(root, dockerfile, c)),
   };
 }
