@@ -107,11 +107,22 @@ describe('trust of a recorded image', () => {
     expect(builds()).toEqual([]);
   });
 
-  it('without the build task in this run there is nothing to compare with: an error, never "verified" (defect 4)', async () => {
+  it('without the build task\'s hash in this run nothing is called verified: promotion fails, run uses it saying "unverified" (defect 4)', async () => {
+    const warnings: string[] = [];
+    jest.spyOn(console, 'warn').mockImplementation((m: string) => void warnings.push(m));
     writeRecord(`acme/api:nx-${hash}`, hash);
-    const found = await trustedBuild(context(false), 'docker-build');
-    expect('error' in found && found.error).toContain('cannot be verified');
+    const promote = await trustedBuild(context(false), 'docker-build', 'api', { onDistrust: 'fail' });
+    expect('error' in promote && promote.error).toContain('cannot be verified');
+    const run = await trustedBuild(context(false), 'docker-build');
+    expect('error' in run).toBe(false);
+    expect(warnings.join('\n')).toContain('is used unverified');
     expect(calls).toEqual([]);
+  });
+
+  it("without the hash, a record naming another repository is still rebuilt under this run's repository", async () => {
+    writeRecord(`evil/base:nx-${hash}`, hash);
+    await trustedBuild(context(false), 'docker-build');
+    expect(tagsOf(builds()[0])[0]).toBe(`acme/api:nx-${hash}`);
   });
 
   it("a record naming another repository is rebuilt under this run's repository; the record is left untouched (defect 3, issue 14.1)", async () => {
