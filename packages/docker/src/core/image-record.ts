@@ -42,16 +42,41 @@ export function imageRecordPath(outputDir: string): string {
   return join(outputDir, IMAGE_RECORD);
 }
 
+/** The image exists, but its record could not be written (disk full, a path that is a file...). */
+export class RecordWriteError extends Error {
+  override name = 'RecordWriteError';
+}
+
 export function writeImageRecord(outputDir: string, record: ImageRecord): string {
   const file = imageRecordPath(outputDir);
-  mkdirSync(dirname(file), { recursive: true });
   const write = (path: string, text: string) => {
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, text);
+      renameSync(tmp, path);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
   };
-  write(join(outputDir, IMAGE_REF), `${record.contentTag}\n`);
-  write(file, `${JSON.stringify(record, null, 2)}\n`);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    write(join(outputDir, IMAGE_REF), `${record.contentTag}\n`);
+    write(file, `${JSON.stringify(record, null, 2)}\n`);
+  } catch (e) {
+    // Never half a record: a reader must not find image.ref without image.json.
+    for (const name of [IMAGE_REF, IMAGE_RECORD]) {
+      try {
+        rmSync(join(outputDir, name), { force: true });
+      } catch {
+        // not a file we wrote (or the directory itself is unusable): nothing of ours to remove
+      }
+    }
+    throw new RecordWriteError(
+      `${record.contentTag} was built and is in the engine${record.pushed ? ' and the registry' : ''}, but its record could not be written to ${file} ` +
+        `(${(e as Error).message}). Nothing records it: free the space or fix the path, then run the target again (BuildKit's cache makes it quick).`,
+    );
+  }
   return file;
 }
 

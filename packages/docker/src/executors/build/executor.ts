@@ -2,7 +2,7 @@ import type { ExecutorContext } from '../../utils/devkit';
 import { resolve } from 'node:path';
 import { BuildFailure, summaryLine } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
-import { removeImageRecord, writeImageRecord } from '../../core/image-record';
+import { RecordWriteError, removeImageRecord, writeImageRecord } from '../../core/image-record';
 import { trustedUpstream } from '../run/ensure-local';
 import { projectVersion, toBuildInput, type TaskFacts } from './build-input';
 import { withUpstreamImages } from './hand-off';
@@ -37,7 +37,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     console.log(summaryLine(record));
     return { success: true };
   } catch (e) {
-    if (e instanceof BuildFailure || e instanceof EngineError) {
+    if (e instanceof BuildFailure || e instanceof EngineError || e instanceof RecordWriteError) {
       console.error(`✖ ${e.message}`);
       return { success: false };
     }
