@@ -36,7 +36,11 @@ interface Workflow {
   name: string;
   on: Record<string, unknown>;
   env: Record<string, string>;
-  jobs: Record<string, { steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown>; if?: string }> }>;
+  permissions?: Record<string, string>;
+  jobs: Record<
+    string,
+    { if?: string; permissions?: Record<string, string>; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown>; if?: string }> }
+  >;
 }
 
 /**
@@ -86,9 +90,24 @@ describe('ci generator', () => {
     expect(wf.env).toEqual({
       DOCKER_REGISTRY: 'ghcr.io/${{ github.repository_owner }}',
       NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_SERVER }}',
-      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}',
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN:
+        "${{ github.event_name == 'pull_request' && secrets.NX_SELF_HOSTED_REMOTE_CACHE_READ_TOKEN || secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}",
       NX_NO_CLOUD: 'true',
     });
+    // Least privilege: nothing at the top; only the non-pull-request job may write packages.
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs.docker.if).toBe("github.event_name != 'pull_request'");
+    expect(wf.jobs.docker.permissions).toEqual({ contents: 'read', packages: 'write', 'security-events': 'write' });
+    const pr = wf.jobs['pull-request'];
+    expect(pr.if).toBe("github.event_name == 'pull_request'");
+    expect(pr.permissions).toEqual({ contents: 'read', packages: 'read', 'security-events': 'write' });
+    expect(pr.steps.map((s) => s.run).filter(Boolean)).toEqual([
+      'npm ci',
+      'npx nx affected -t docker-lint',
+      'npx nx affected -t docker-build --parallel=3',
+      'npx nx affected -t docker-audit',
+    ]);
+    expect(pr.steps.some((s) => s.uses === 'docker/login-action@v3')).toBe(false);
     const steps = wf.jobs.docker.steps;
     expect(steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
     expect(steps[1]).toEqual({ uses: 'actions/setup-node@v4', with: { 'node-version': '20', cache: 'npm' } });
@@ -121,7 +140,10 @@ describe('ci generator', () => {
   it('logs in to another registry with secrets, and uses Nx Cloud when asked', () => {
     ciGenerator(tree, { name: 'images', registry: 'registry.example.com/team', remoteCache: 'nx-cloud', mainBranch: 'trunk', parallel: 2 });
     const wf = parse(tree.read('.github/workflows/images.yml', 'utf-8') ?? '') as Workflow;
-    expect(wf.env).toEqual({ DOCKER_REGISTRY: 'registry.example.com/team', NX_CLOUD_ACCESS_TOKEN: '${{ secrets.NX_CLOUD_ACCESS_TOKEN }}' });
+    expect(wf.env).toEqual({
+      DOCKER_REGISTRY: 'registry.example.com/team',
+      NX_CLOUD_ACCESS_TOKEN: "${{ github.event_name == 'pull_request' && secrets.NX_CLOUD_READ_TOKEN || secrets.NX_CLOUD_ACCESS_TOKEN }}",
+    });
     const steps = wf.jobs.docker.steps;
     expect(steps.find((s) => s.uses === 'docker/login-action@v3')?.with).toEqual({
       registry: 'registry.example.com',

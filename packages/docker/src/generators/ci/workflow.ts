@@ -31,15 +31,18 @@ function login(registry: string): Step {
   };
 }
 
+/** A pull request gets the read-only token: it may use the cache, never write an entry main will trust. */
+const byEvent = (readOnly: string, readWrite: string) => `\${{ github.event_name == 'pull_request' && secrets.${readOnly} || secrets.${readWrite} }}`;
+
 function cacheEnv(remoteCache: WorkflowOptions['remoteCache']): Record<string, string> {
   if (remoteCache === 'self-hosted') {
     return {
       NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_SERVER }}',
-      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}',
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: byEvent('NX_SELF_HOSTED_REMOTE_CACHE_READ_TOKEN', 'NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN'),
       NX_NO_CLOUD: 'true',
     };
   }
-  if (remoteCache === 'nx-cloud') return { NX_CLOUD_ACCESS_TOKEN: '${{ secrets.NX_CLOUD_ACCESS_TOKEN }}' };
+  if (remoteCache === 'nx-cloud') return { NX_CLOUD_ACCESS_TOKEN: byEvent('NX_CLOUD_READ_TOKEN', 'NX_CLOUD_ACCESS_TOKEN') };
   return { NX_NO_CLOUD: 'true' };
 }
 
@@ -60,19 +63,38 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
       steps: [...setup(o), { uses: 'docker/setup-buildx-action@v3', with: { driver: 'docker' } }, { run: o.testCommand, env: { CI: 'true' } }],
     };
   }
-  jobs.docker = {
+  const lint: Step[] = [
+    { name: 'Base and head SHAs for nx affected', uses: 'nrwl/nx-set-shas@v4', with: { 'main-branch-name': o.mainBranch } },
+    { name: 'Lint affected Dockerfiles', run: 'npx nx affected -t docker-lint' },
+    {
+      name: 'Upload lint results to code scanning',
+      if: 'always()',
+      uses: 'github/codeql-action/upload-sarif@v3',
+      with: { sarif_file: 'dist/docker-lint', category: 'docker-lint' },
+    },
+  ];
+  // Pull requests build and audit in the runner's engine: no registry write, a read-only cache.
+  jobs['pull-request'] = {
+    if: "github.event_name == 'pull_request'",
     'runs-on': 'ubuntu-latest',
     ...(o.testCommand ? { needs: 'test' } : {}),
+    permissions: { contents: 'read', packages: 'read', 'security-events': 'write' },
     steps: [
       ...setup(o),
-      { name: 'Base and head SHAs for nx affected', uses: 'nrwl/nx-set-shas@v4', with: { 'main-branch-name': o.mainBranch } },
-      { name: 'Lint affected Dockerfiles', run: 'npx nx affected -t docker-lint' },
-      {
-        name: 'Upload lint results to code scanning',
-        if: 'always()',
-        uses: 'github/codeql-action/upload-sarif@v3',
-        with: { sarif_file: 'dist/docker-lint', category: 'docker-lint' },
-      },
+      ...lint,
+      { uses: 'docker/setup-buildx-action@v3', with: { driver: 'docker' } },
+      { name: 'Build affected images (local engine, not pushed)', run: `npx nx affected -t docker-build --parallel=${o.parallel}` },
+      { name: 'Audit the built images', run: 'npx nx affected -t docker-audit' },
+    ],
+  };
+  jobs.docker = {
+    if: "github.event_name != 'pull_request'",
+    'runs-on': 'ubuntu-latest',
+    ...(o.testCommand ? { needs: 'test' } : {}),
+    permissions: { contents: 'read', packages: 'write', 'security-events': 'write' },
+    steps: [
+      ...setup(o),
+      ...lint,
       { uses: 'docker/setup-buildx-action@v3' },
       login(o.registry),
       {
@@ -106,7 +128,8 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
         inputs: { perf: { description: 'Measure build performance (docker-perf) and upload the report', type: 'boolean', default: false } },
       },
     },
-    permissions: { contents: 'read', packages: 'write', 'security-events': 'write' },
+    // Least privilege: each job asks for what it needs (only pushes to main can write packages).
+    permissions: { contents: 'read' },
     concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': `\${{ !(${onMain}) }}` },
     env: { DOCKER_REGISTRY: o.registry, ...cacheEnv(o.remoteCache) },
     jobs,
