@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readGitFacts } from './git-files';
+import { commitTagVars, gitInfo } from './git';
 
 describe('git facts from the repository files', () => {
   let dir: string;
@@ -44,5 +45,17 @@ describe('git facts from the repository files', () => {
     git('worktree', 'add', '-q', '-b', 'other', wt);
     const inWt = (...args: string[]) => execFileSync('git', args, { cwd: wt, encoding: 'utf8' }).trim();
     expect(readGitFacts(wt)).toEqual({ sha: inWt('rev-parse', 'HEAD'), branch: 'other', remote: 'https://example.com/acme/app.git' });
+  });
+
+  it('sha tags of a tree that differs from its commit say so (-dirty); other templates are left as they are', async () => {
+    const info = await gitInfo(dir);
+    const sha = git('rev-parse', 'HEAD');
+    expect(await commitTagVars(dir, ['{shortSha}'], info)).toEqual({ gitSha: sha, shortSha: sha.slice(0, 12) });
+    writeFileSync(join(dir, 'a'), '2');
+    expect(await commitTagVars(dir, ['{shortSha}'], info)).toEqual({ gitSha: `${sha}-dirty`, shortSha: `${sha.slice(0, 12)}-dirty` });
+    expect(await commitTagVars(dir, ['latest', '{version}'], info)).toEqual({ gitSha: sha, shortSha: sha.slice(0, 12) });
+    writeFileSync(join(dir, 'a'), '1');
+    writeFileSync(join(dir, 'new-file'), 'untracked\n');
+    expect((await commitTagVars(dir, ['{gitSha}'], info)).gitSha).toBe(`${sha}-dirty`);
   });
 });

@@ -49,3 +49,20 @@ export function gitInfo(cwd: string): Promise<GitInfo> {
   }
   return pending;
 }
+
+/** True when the working tree differs from HEAD (tracked changes or untracked files git does not ignore). */
+export async function gitDirty(cwd: string): Promise<boolean> {
+  const status = await git(cwd, ['status', '--porcelain']);
+  return status !== undefined && status.length > 0;
+}
+
+/**
+ * The commit facts tag templates may use: a tree that differs from its commit is not that
+ * commit, so `{gitSha}` / `{shortSha}` get a `-dirty` suffix there. Asks git only when a
+ * template needs them.
+ */
+export async function commitTagVars(cwd: string, templates: string[], info: GitInfo): Promise<{ gitSha?: string; shortSha?: string }> {
+  if (!templates.some((t) => /\{(gitSha|shortSha)\}/.test(t)) || !info.sha) return { gitSha: info.sha, shortSha: info.shortSha };
+  const suffix = (await gitDirty(cwd)) ? '-dirty' : '';
+  return { gitSha: `${info.sha}${suffix}`, shortSha: `${info.shortSha}${suffix}` };
+}

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ImageBuildInput } from '../../core/image-build';
-import { gitInfo } from '../../core/git';
+import { commitTagVars, gitInfo } from '../../core/git';
 import { expandTags } from '../../core/naming';
 import { envReferences, interpolateEnv } from '../../core/env-args';
 import { hasRegistryHost, inRegistry } from '../../core/image-ref';
@@ -69,8 +69,7 @@ export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts
     extraTags: expandTags(options.tags ?? ['latest'], {
       projectName: task.projectName,
       projectRoot: task.projectRoot,
-      gitSha: git.sha,
-      shortSha: git.shortSha,
+      ...(await commitTagVars(task.workspaceRoot, options.tags ?? [], git)),
       branch: git.branch,
       version: task.version,
     } as Parameters<typeof expandTags>[1]),

@@ -3,7 +3,7 @@
 import type { ExecutorContext } from '../../utils/devkit';
 import { BuildFailure } from '../../core/image-build';
 import { EngineError } from '../../core/engine';
-import { gitInfo } from '../../core/git';
+import { commitTagVars, gitInfo } from '../../core/git';
 import { expandTags } from '../../core/naming';
 import { promote } from '../../core/registry';
 import { projectVersion, targetRepository } from '../build/build-input';
@@ -32,11 +32,11 @@ export default async function pushExecutor(options: PushExecutorSchema, context:
       return { success: false };
     }
     const git = await gitInfo(context.root);
-    const tags = expandTags(options.tags ?? DEFAULT_RELEASE_TAGS, {
+    const templates = options.tags ?? DEFAULT_RELEASE_TAGS;
+    const tags = expandTags(templates, {
       projectName,
       projectRoot,
-      gitSha: git.sha,
-      shortSha: git.shortSha,
+      ...(await commitTagVars(context.root, templates, git)),
       branch: git.branch,
       version: projectVersion(context.root, projectRoot),
     } as Parameters<typeof expandTags>[1]);
