@@ -58,7 +58,12 @@ export interface BuildPlan {
   exposes: string[];
   /** Problems that make Docker refuse the file (or the options), with lines. */
   problems: DockerfileProblem[];
-  unhashed: UnhashedRead[];
+  /**
+   * Git-ignored paths the build reads, for inference's warning only. Never stored on a target:
+   * it depends on the files a machine happens to have, and target options are part of Nx's
+   * task hash, which must be the same on every machine.
+   */
+  unhashed?: UnhashedRead[];
 }
 
 /** A pattern Nx's and Docker's glob engines both accept (balanced brackets and braces). */

@@ -183,4 +183,18 @@ describe('createNodesV2 on a workspace', () => {
     rmSync(join(root, 'apps/api-worker'), { recursive: true });
     expect((await infer())['apps/api']['docker-build-worker'].options.plan.problems).toEqual([]);
   });
+
+  it("target options (part of Nx's task hash) are the same whatever git-ignored files a machine has; only the warning differs", async () => {
+    write('.gitignore', 'apps/api/src/generated.py\n');
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
+    write('apps/api/src/main.py', 'print(1)\n');
+    const clean = (await infer())['apps/api']['docker-build'].options;
+    expect(warnings.join('\n')).not.toContain('which git ignores');
+    write('apps/api/src/generated.py', 'X = 1\n');
+    rmSync(dataDir, { recursive: true, force: true }); // another machine: no inference cache either
+    const withIgnored = (await infer())['apps/api']['docker-build'].options;
+    expect(warnings.join('\n')).toContain('which git ignores');
+    expect(withIgnored).toEqual(clean);
+    expect(withIgnored.plan.unhashed).toBeUndefined();
+  });
 });

@@ -94,7 +94,7 @@ function plan(root: string, dockerfile: string, text: string, variant: BuildVari
 
 function unhashedWarning(dockerfile: string, p: BuildPlan, buildOutputs: string[]): string | undefined {
   const atContext = (path: string) => (p.context === '.' ? path : `${p.context}/${path}`);
-  const reads = p.unhashed.filter((u) => !buildOutputs.some((o) => atContext(u.path).startsWith(o)));
+  const reads = (p.unhashed ?? []).filter((u) => !buildOutputs.some((o) => atContext(u.path).startsWith(o)));
   if (!reads.length) return undefined;
   const lines = reads.slice(0, 5).map((u) => `${dockerfile}:${u.line}: reads ${atContext(u.path)}, which git ignores`);
   if (reads.length > 5) lines.push(`... and ${reads.length - 5} more`);
@@ -143,7 +143,7 @@ function cacheKey(input: InferenceInput, p: Prepared): string {
 export function inferTargets(input: InferenceInput, prepared: Prepared = prepare(input)): Inferred {
   const { workspaceRoot: root, dockerfile, options } = input;
   const { suffix, projectRoot, files, project, text, buildName } = prepared;
-  const projectName = projectNameOf(files, projectRoot);
+  const projectName = projectNameOf(files, projectRoot, root);
   const main = plan(root, dockerfile, text.text, project.main, input.unhashed, input.platform);
   if (text.problem) main.problems.push({ line: 1, message: text.problem });
   const configurationPlans = Object.fromEntries(

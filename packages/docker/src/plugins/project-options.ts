@@ -47,8 +47,8 @@ export function readProjectFiles(workspaceRoot: string, projectRoot: string): Pr
 }
 
 /** The project name Nx gives the project: project.json `name`, else package.json `name`, else the directory. */
-export function projectNameOf(files: ProjectFiles, projectRoot: string): string {
-  return String(files.projectJson?.name ?? files.packageJson?.name ?? basename(projectRoot === '.' ? process.cwd() : projectRoot));
+export function projectNameOf(files: ProjectFiles, projectRoot: string, workspaceRoot: string): string {
+  return String(files.projectJson?.name ?? files.packageJson?.name ?? basename(projectRoot === '.' ? workspaceRoot : projectRoot));
 }
 
 /** Every layer that may configure the target, lowest precedence first. */

@@ -75,6 +75,12 @@ function planInputs(plan: BuildPlan, buildContexts: Record<string, string> | und
   return [...dockerfileInputs(plan, projectRoot), ...plan.reads.context.include.map((g) => token(under(plan.context, g), projectRoot)), ...named];
 }
 
+/** The plan as it travels on the target: without what differs between machines (options are hashed). */
+function storedPlan(plan: BuildPlan): BuildPlan {
+  const { unhashed: _machineSpecific, ...rest } = plan;
+  return rest;
+}
+
 export function buildTargetConfig(f: ProjectFacts): TargetConfiguration {
   const plans = [f.plan, ...Object.values(f.configurationPlans)];
   const files = [...new Set(plans.flatMap((p) => planInputs(p, f.main.buildContexts, f.projectRoot)))];
@@ -93,9 +99,9 @@ export function buildTargetConfig(f: ProjectFacts): TargetConfiguration {
   })) {
     if (v !== undefined && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) buildOptions[key] = v;
   }
-  buildOptions.plan = f.plan;
+  buildOptions.plan = storedPlan(f.plan);
   const configurations: Record<string, Record<string, unknown>> = { [CI]: { push: true, skipExisting: true, registryCache: true } };
-  for (const [name, plan] of Object.entries(f.configurationPlans)) configurations[name] = { ...(configurations[name] ?? {}), plan };
+  for (const [name, plan] of Object.entries(f.configurationPlans)) configurations[name] = { ...(configurations[name] ?? {}), plan: storedPlan(plan) };
   const why = f.plan.reads.context.wholeContext ? ` Inputs: the whole context minus .dockerignore (${f.plan.reads.context.reasons.join('; ')}).` : '';
   return {
     executor: '@org/docker:build',
