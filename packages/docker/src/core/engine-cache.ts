@@ -18,15 +18,21 @@ function fileFact(path: string, content = false): string {
   }
 }
 
+/** The first executable of that name in a PATH directory, or undefined. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return (env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, name))
+    .find((p) => existsSync(p));
+}
+
 /** What identifies the engine a `docker` call reaches, read without calling it. */
 export function engineIdentity(builder: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const config = env.DOCKER_CONFIG ?? join(homedir(), '.docker');
   const host = env.DOCKER_HOST ?? '';
   const socket = host.startsWith('unix://') ? host.slice('unix://'.length) : host ? '' : '/var/run/docker.sock';
-  const cli = (env.PATH ?? '')
-    .split(delimiter)
-    .map((dir) => join(dir, 'docker'))
-    .find((p) => existsSync(p));
+  const cli = findOnPath('docker', env);
   return createHash('sha256')
     .update(
       JSON.stringify([

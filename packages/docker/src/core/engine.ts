@@ -4,10 +4,8 @@
 // boundary for a fake (`useEngine`). Detection turns whatever is missing into one message that
 // says what is missing and how to fix it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import execa from 'execa';
-import { EngineCache, engineIdentity } from './engine-cache';
+import { EngineCache, engineIdentity, findOnPath } from './engine-cache';
 
 export interface CommandResult {
   ok: boolean;
@@ -32,11 +30,6 @@ const cliSpawner: EngineSpawner = {
 
 let spawner: EngineSpawner = cliSpawner;
 
-/** Whether an executable of that name is in a PATH directory. */
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
-}
-
 /** Replaces the engine (unit tests); returns the function that restores the real one. */
 export function useEngine(fake: EngineSpawner): () => void {
   spawner = fake;
@@ -57,7 +50,7 @@ export const dockerRunner: Runner = async (args) => {
   try {
     const r = await spawnEngine(args, { timeout: 30_000 });
     // A CLI that could not start has no exit code (Node reports ENOENT; Deno a closed stream).
-    if (r.exitCode === undefined && !r.timedOut && !onPath('docker')) return { ok: false, stdout: '', stderr: 'docker: command not found', notFound: true };
+    if (r.exitCode === undefined && !r.timedOut && !findOnPath('docker')) return { ok: false, stdout: '', stderr: 'docker: command not found', notFound: true };
     return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
