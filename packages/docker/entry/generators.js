@@ -21,4 +21,8 @@ async function ci(tree, options) {
   return require('../dist/src/generators/ci/generator').default(tree, options);
 }
 
-module.exports = { init, service, dockerfile, ci };
+async function signingKey(tree, options) {
+  return require('../dist/src/generators/signing-key/generator').default(tree, options);
+}
+
+module.exports = { init, service, dockerfile, ci, signingKey };

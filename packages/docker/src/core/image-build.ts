@@ -10,6 +10,7 @@ import { detectEngine, featureProblems, forgetEngine, inspectImage, type EngineI
 import type { ImageRecord } from './image-record';
 import { contentTag } from './naming';
 import { HASH_LABEL, lookupImage, promote, type RemoteImage } from './registry';
+import { signatureProblem, signImage, SIGNING_KEY_ENV, type SigningKeys } from './signature';
 
 export { HASH_LABEL };
 
@@ -27,6 +28,8 @@ export interface ImageBuildInput extends Omit<BuildRequest, 'tags' | 'metadataFi
   workspaceRoot: string;
   /** What the build reads and uses, and the Dockerfile's problems (computed once, at inference). */
   plan: BuildPlan;
+  /** Pushed images are signed with, and adopted only when signed by, these keys. */
+  signing?: SigningKeys;
   /** Stop the build after this many seconds (the executor's `timeout` option). */
   timeoutSeconds?: number;
   /**
@@ -45,6 +48,12 @@ export function checkPlan(plan: BuildPlan): void {
 
 export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {}): Promise<{ record: ImageRecord; engine: EngineInfo }> {
   checkPlan(input.plan);
+  if (input.push && input.signing && !input.signing.privateKey) {
+    throw new BuildFailure(
+      `Pushed images must be signed with the key ${input.signing.source} names, but ${SIGNING_KEY_ENV} is not set here, so nothing was built or pushed. ` +
+        `Set it (a CI secret) on the runner that publishes, or build without pushing.`,
+    );
+  }
   const engine = await detectEngine(input.builder);
   if (input.registryCache && featureProblems(engine, { cacheTo: input.cacheTo }).length) {
     console.warn(
@@ -106,6 +115,15 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
     },
     pushed: Boolean(input.push),
   };
+  if (input.push && input.signing?.privateKey) {
+    if (!digest) throw new BuildFailure(`buildx pushed ${primary} but reported no digest, so it cannot be signed; nothing was recorded.`);
+    try {
+      const tag = await signImage(input.repository, digest, input.nxHash, input.signing.privateKey);
+      console.log(`Signed ${input.repository}@${digest} (${tag}).`);
+    } catch (e) {
+      throw new BuildFailure(`${primary} was pushed, but ${(e as Error).message}; nothing was recorded, so the next run builds and signs it again.`);
+    }
+  }
   return { record, engine };
 }
 
@@ -125,6 +143,13 @@ export async function findInRegistry(input: ImageBuildInput): Promise<ImageRecor
   if (lookup.found.nxHash !== input.nxHash) {
     console.warn(`${ref} in the registry carries Nx hash ${lookup.found.nxHash ?? '(none)'}, not ${input.nxHash}; rebuilding it.`);
     return undefined;
+  }
+  if (input.signing) {
+    const unsigned = await signatureProblem(input.repository, lookup.found.digest, input.nxHash, input.signing.publicKey);
+    if (unsigned) {
+      console.warn(`${ref} in the registry cannot be trusted: ${unsigned}. Building it again.`);
+      return undefined;
+    }
   }
   const record = recordFromRegistry(input, lookup.found);
   // The configured tags move to this image as a fresh push would move them: registry side, by digest.

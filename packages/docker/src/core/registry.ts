@@ -2,7 +2,8 @@
 // shell): whether a tag exists and which digest and Nx hash it carries, promotion of a
 // pushed image to more tags by digest (no rebuild, no layer transfer), and the registry
 // cache references of an image.
-import { dockerRunner, type CommandResult, type Runner } from './engine';
+import { dockerRunner, type Runner } from './engine';
+import { lastLine, withRetry } from './registry-call';
 import { splitReference } from './image-ref';
 
 export const HASH_LABEL = 'dev.nx.task-hash';
@@ -35,21 +36,6 @@ interface Manifest extends Descriptor {
 }
 interface ImageConfig {
   config?: { Labels?: Record<string, string> | null };
-}
-
-const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
-
-// Answers that will not change by asking again: a missing manifest, a refused login.
-const DEFINITE = /not found|manifest unknown|name unknown|unauthorized|denied|forbidden|invalid reference/i;
-
-/** Runs an imagetools call, retrying (twice, with a short pause) when the registry answered with a transient error. */
-async function withRetry(run: Runner, args: string[], attempts = 3): Promise<CommandResult> {
-  let r = await run(args);
-  for (let i = 1; i < attempts && !r.ok && !r.notFound && !DEFINITE.test(r.stderr); i++) {
-    await new Promise((done) => setTimeout(done, 500 * i));
-    r = await run(args);
-  }
-  return r;
 }
 
 /** Reads `ref` (`repo:tag` or `repo@sha256:...`) from its registry. */

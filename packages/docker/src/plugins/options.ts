@@ -41,6 +41,8 @@ export interface DockerPluginOptions {
   /** Stage to build (default: the last one). */
   target?: string;
   builder?: string;
+  /** Public key (PEM file, workspace-relative) pushed images must be signed with (`nx g @org/docker:signing-key` sets it). */
+  signingPublicKey?: string;
   /** Most concurrent builds per engine across Nx's task processes; 0 (default) = no cap beyond --parallel. */
   maxParallelBuilds?: number;
 }

@@ -11,6 +11,7 @@ import { hasRegistryHost, inRegistry } from '../../core/image-ref';
 import { registryCache } from '../../core/registry';
 import { BuildFailure } from '../../core/image-build';
 import { planForOptions } from './plan';
+import { signingKeys } from './signing';
 import type { BuildExecutorSchema } from './schema';
 
 export interface TaskFacts {
@@ -96,5 +97,6 @@ export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts
     push: options.push,
     builder: options.builder,
     timeoutSeconds: options.timeout,
+    signing: signingKeys(options, task.workspaceRoot),
   };
 }

@@ -27,6 +27,8 @@ export interface BuildExecutorSchema {
   maxParallelBuilds?: number;
   /** Seconds after which the build is stopped and fails (none by default). */
   timeout?: number;
+  /** Public key (PEM file, workspace-relative) that pushed images must be signed with; the private key is $DOCKER_IMAGE_SIGNING_KEY. */
+  signingPublicKey?: string;
   /** The build plan inference computed for these options (set by the plugin; not written by hand). */
   plan?: BuildPlan;
 }

@@ -13,6 +13,8 @@ import { readImageRecord, type ImageRecord } from '../../core/image-record';
 import { splitReference } from '../../core/image-ref';
 import { contentTag } from '../../core/naming';
 import { distrustReason } from '../../core/registry';
+import { signatureProblem } from '../../core/signature';
+import { signingKeys } from '../build/signing';
 import { targetRepository, toBuildInput } from '../build/build-input';
 import { withUpstreamImages, type UpstreamRecord } from '../build/hand-off';
 import { produceImage } from '../build/produce';
@@ -118,6 +120,9 @@ export async function trustedBuild(
     reason = `it names ${record.contentTag} (Nx hash ${record.nxHash}), but this run's ${task.id} is ${expectedTag}`;
   } else if (record.pushed) {
     reason = await distrustReason(repository, record.digest, expected);
+    // A label is set by whoever pushes; the signature only by a runner with the private key.
+    const signing = reason || !record.digest ? undefined : signingKeys(buildOptions, context.root);
+    if (signing && record.digest) reason = await signatureProblem(repository, record.digest, expected, signing.publicKey);
   }
   if (!reason) return found;
   if (trust.onDistrust === 'fail') {

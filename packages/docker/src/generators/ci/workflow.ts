@@ -1,5 +1,6 @@
 // The GitHub Actions workflow the ci generator writes, as data (serialised with `yaml`, so it
 // is always valid YAML). Nx-free so the repository's own workflow can be checked against it.
+import { SIGNING_KEY_ENV } from '../../core/signature';
 
 export interface WorkflowOptions {
   /** The workflow's display name (the file name by default). */
@@ -100,6 +101,8 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
       {
         name: 'Build affected images (pushed by content tag; unchanged ones come from the Nx remote cache or the registry)',
         run: `npx nx affected -t docker-build -c ci --parallel=${o.parallel}`,
+        // Only this job (never a pull request's) gets the key that signs pushed images (nx g @org/docker:signing-key).
+        env: { [SIGNING_KEY_ENV]: `\${{ secrets.${SIGNING_KEY_ENV} }}` },
       },
       { name: 'Audit the built images', run: 'npx nx affected -t docker-audit -c ci' },
       {
