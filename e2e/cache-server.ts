@@ -2,8 +2,12 @@
 // protocol (NX_SELF_HOSTED_REMOTE_CACHE_SERVER): GET/PUT /v1/cache/{hash}, bearer token,
 // 404 on a miss, 409 when an entry exists. Loopback only; entries live in memory so a test
 // can empty the cache or tamper with an entry.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import execa from 'execa';
 
 export interface CacheRequest {
   method: string;
@@ -39,6 +43,29 @@ export class CacheServer {
   /** The environment that points Nx at this server. */
   env(): Record<string, string> {
     return { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: this.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: this.token };
+  }
+
+  /**
+   * Rewrites the image.json in the entry Nx stored for `hash` (a gzipped tar of the task's
+   * outputs), as anyone who can write the cache could; returns the path of the file in it.
+   */
+  async editRecord(hash: string, edit: (record: Record<string, unknown>) => void): Promise<string> {
+    const entry = this.entries.get(hash);
+    if (!entry) throw new Error(`The cache has no entry ${hash}`);
+    const dir = mkdtempSync(join(tmpdir(), 'org-docker-entry-'));
+    try {
+      await execa('tar', ['-xzf', '-', '-C', dir], { input: entry });
+      const file = readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('image.json'));
+      if (!file) throw new Error(`The entry ${hash} holds no image.json`);
+      const record = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+      edit(record);
+      writeFileSync(join(dir, file), JSON.stringify(record, null, 2));
+      const packed = await execa('tar', ['-czf', '-', '-C', dir, ...readdirSync(dir)], { encoding: null });
+      this.entries.set(hash, packed.stdout as unknown as Buffer);
+      return file;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body?: Buffer }> {

@@ -2,9 +2,6 @@
 // self-hosted protocol, and fresh "runners" (clones of the same commit). An unchanged
 // image is never rebuilt on any runner: its image.json comes from the remote cache, the
 // image from the registry by digest; a poisoned entry is caught before it is used.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import execa from 'execa';
 import { CacheServer } from './cache-server';
 import { publishedUrl, requireEngine, waitForHealth, Workspace } from './harness';
@@ -141,36 +138,26 @@ describe('CI: registry, remote Nx cache, promotion without rebuilds', () => {
 
   it('5. a tampered image.json in the remote cache (wrong digest) is detected before use, and api is rebuilt', async () => {
     const hash = record(runner1, 'api').nxHash;
-    const entry = cache.entries.get(hash);
     // Nx stored api's outputs for this hash: a gzipped tar.
-    expect(entry?.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
-    // Unpack Nx's entry, point api's image.json at worker's image, pack it again.
-    const dir = mkdtempSync(join(tmpdir(), 'org-docker-entry-'));
-    try {
-      await execa('tar', ['-xzf', '-', '-C', dir], { input: entry });
-      const file = readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('image.json'));
-      expect(file).toMatch(/(^|\/)dist\/docker\/apps\/api\/image\.json$/);
-      const wrong = record(runner1, 'worker').digest as string;
-      const tampered = JSON.parse(readFileSync(join(dir, file as string), 'utf8'));
+    expect(cache.entries.get(hash)?.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    // Point api's image.json at worker's image.
+    const wrong = record(runner1, 'worker').digest as string;
+    const file = await cache.editRecord(hash, (tampered) => {
       tampered.digest = wrong;
-      writeFileSync(join(dir, file as string), JSON.stringify(tampered, null, 2));
-      const packed = await execa('tar', ['-czf', '-', '-C', dir, ...readdirSync(dir)], { encoding: null });
-      cache.entries.set(hash, packed.stdout as unknown as Buffer);
+    });
+    expect(file).toMatch(/(^|\/)dist\/docker\/apps\/api\/image\.json$/);
 
-      const runner4 = await freshRunner();
-      const output = await runAndCheckHealth(runner4);
-      expect(runner4.lastRun()['api:docker-build:ci'].cacheStatus).toBe('remote-cache-hit');
-      expect(output).toContain('cannot be trusted');
-      expect(output).toContain(`the registry has no ${REGISTRY}/${runner4.prefix}/api@${wrong}`);
-      // Rebuilt from source into the local engine (not taken from the registry) and run; only
-      // api's own build task writes api's outputs, so docker-run leaves the record as Nx cached it.
-      expect(builds(runner4).length).toBe(1);
-      expect(output).toContain('the record is left as Nx cached it');
-      expect(record(runner4, 'api').digest).toBe(wrong);
-      const local = await execa('docker', ['image', 'inspect', '--format', '{{index .Config.Labels "dev.nx.task-hash"}}', record(runner4, 'api').contentTag]);
-      expect(local.stdout.trim()).toBe(hash);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const runner4 = await freshRunner();
+    const output = await runAndCheckHealth(runner4);
+    expect(runner4.lastRun()['api:docker-build:ci'].cacheStatus).toBe('remote-cache-hit');
+    expect(output).toContain('cannot be trusted');
+    expect(output).toContain(`the registry has no ${REGISTRY}/${runner4.prefix}/api@${wrong}`);
+    // Rebuilt from source into the local engine (not taken from the registry) and run; only
+    // api's own build task writes api's outputs, so docker-run leaves the record as Nx cached it.
+    expect(builds(runner4).length).toBe(1);
+    expect(output).toContain('the record is left as Nx cached it');
+    expect(record(runner4, 'api').digest).toBe(wrong);
+    const local = await execa('docker', ['image', 'inspect', '--format', '{{index .Config.Labels "dev.nx.task-hash"}}', record(runner4, 'api').contentTag]);
+    expect(local.stdout.trim()).toBe(hash);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireBuildSlot, tryTake } from './build-slots';
@@ -20,6 +21,14 @@ describe('build slots', () => {
     first();
     (await second)();
     expect(order).toEqual(['waiting', 'first releases', 'second acquired']);
+    expect(readdirSync(join(dir, 'e'))).toEqual([]);
+  });
+
+  it('frees the slot when its owner exits without releasing it (Nx ends task processes on Ctrl-C)', () => {
+    // The compiled module (npm run build; tests run from the repository root), in a process of its own that exits holding the slot.
+    const compiled = join(process.cwd(), 'packages', 'docker', 'dist', 'src', 'core', 'build-slots.js');
+    const script = `require(${JSON.stringify(compiled)}).acquireBuildSlot(1, { directory: ${JSON.stringify(dir)}, key: 'e' }).then(() => { console.log(require('fs').readdirSync(${JSON.stringify(join(dir, 'e'))}).join()); process.exit(0); });`;
+    expect(execFileSync('node', ['-e', script], { encoding: 'utf8' }).trim()).toBe('slot-0.lock');
     expect(readdirSync(join(dir, 'e'))).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 // A cap on concurrent builds per engine, across processes: Nx runs each task in its own
 // process, so the slots are lock files (created exclusively, holding the owner's pid).
-// A slot whose owner died is reclaimed.
+// A slot is freed when its owner exits, however it exits; one whose owner was killed outright
+// (SIGKILL) is reclaimed by the next process that finds its pid dead.
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,15 @@ export async function acquireBuildSlot(max: number, options: SlotOptions = {}): 
   for (;;) {
     for (let i = 0; i < max; i++) {
       const file = join(dir, `slot-${i}.lock`);
-      if (tryTake(file)) return () => rmSync(file, { force: true });
+      if (tryTake(file)) {
+        // Nx may end this process (Ctrl-C) before the caller's finally runs: free the slot on exit too.
+        const release = () => {
+          process.off('exit', release);
+          rmSync(file, { force: true });
+        };
+        process.once('exit', release);
+        return release;
+      }
     }
     if (!waited) options.onWait?.();
     waited = true;

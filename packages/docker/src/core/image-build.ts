@@ -3,6 +3,7 @@
 // inspect the result into an ImageRecord. Shared by the build and run executors.
 import { relative } from 'node:path';
 import { runBuildx, type BuildHooks } from './build';
+import { failureCause } from './build-failure';
 import type { BuildRequest } from './buildx-args';
 import type { BuildPlan } from './build-plan';
 import { formatProblems } from './problems';
@@ -13,6 +14,10 @@ import { HASH_LABEL, lookupImage, promote, type RemoteImage } from './registry';
 import { signatureProblem, signImage, SIGNING_KEY_ENV, type SigningKeys } from './signature';
 
 export { HASH_LABEL };
+
+/** Attempts at a push the registry failed transiently, the first pause doubling each time. */
+const PUSH_ATTEMPTS = 3;
+const PUSH_BACKOFF_MS = 2000;
 
 export class BuildFailure extends Error {
   override name = 'BuildFailure';
@@ -75,15 +80,29 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
 
   const primary = `${input.repository}:${contentTag(input.nxHash)}`;
   const references = [primary, ...input.extraTags.map((t) => `${input.repository}:${t}`)];
-  const result = await runBuildx({ ...input, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } }, hooks);
+  const request = { ...input, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } };
+  let result = await runBuildx(request, hooks);
+  // A push the registry dropped (5xx, 429, a reset connection) is tried again: every step is
+  // cached by then, so an attempt costs the export and push only.
+  for (let attempt = 2; !result.ok && !result.interrupted && attempt <= PUSH_ATTEMPTS; attempt++) {
+    const cause = failureCause(result);
+    if (!cause.transient) break;
+    const pause = PUSH_BACKOFF_MS * 2 ** (attempt - 2);
+    console.warn(`⚠ ${cause.message}. Trying again in ${pause / 1000} s (attempt ${attempt} of ${PUSH_ATTEMPTS}).`);
+    await new Promise((done) => setTimeout(done, pause));
+    result = await runBuildx(request, hooks);
+  }
   if (!result.ok) {
     // Whatever the engine was believed to be, ask it again next time: the failure may be its.
     if (!result.interrupted) forgetEngine(input.builder);
+    const cause = failureCause(result);
     const why = result.timedOut
       ? `it ran longer than the "timeout" of ${input.timeoutSeconds} s and was stopped; raise "timeout" or find the slow step above`
       : result.interrupted
         ? 'the build was interrupted'
-        : result.stats.errors.join('\n') || result.errorOutput || `buildx exited with ${result.exitCode}`;
+        : cause.push
+          ? `${cause.message}${cause.transient ? ` (${PUSH_ATTEMPTS} attempts)` : ''}. The image was built; nothing was recorded, so the next run pushes it again.`
+          : cause.message;
     throw new BuildFailure(`docker buildx build failed for ${relative(input.workspaceRoot, input.dockerfile)}: ${why}`);
   }
 
