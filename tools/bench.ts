@@ -1,73 +1,110 @@
-// Benchmark: this plugin against @nx/docker's inferred `docker:build` and `docker buildx bake`
-// on the reference workspace (apps/), in one run, side by side:
-//   (a) a no-op: build every image again, nothing changed;
-//   (b) a one-service source change: one line of apps/ingestion-api/src/main.py.
-// Each tool gets its own clone of this repository's HEAD (same BuildKit cache, warmed first);
-// each scenario runs N times per tool (median), the tools taking turns.
-//   npm run bench                # 3 rounds
-//   npm run bench -- 5
+// Benchmark: this plugin against @nx/docker's inferred `docker:build` and `docker buildx bake`,
+// with the floors under them, on the reference workspace (apps/) and optionally with N more
+// services made by `nx g @org/docker:service`. One run, side by side, the tools taking turns:
+//   (a) no-op: build every image again, nothing changed;
+//   (b) one-service change: one new line in apps/ingestion-api/src/main.py, committed.
+// Floors: Nx alone (no Docker plugin; a cached `nx:noop` target on the same projects, run the
+// same way) and a direct `docker buildx build` of the changed image. Nx tools run with the Nx
+// daemon off (as in CI) and on. Each tool has its own clone (one BuildKit cache, warmed first).
+//   npm run bench                          # 3 rounds, reference workspace
+//   npm run bench -- --rounds=5 --services=24
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import execa from 'execa';
 
 const REPO = resolve(__dirname, '..');
-const ROUNDS = Number(process.argv[2] ?? 3);
+const NX = join(REPO, 'node_modules/nx/dist/bin/nx.js');
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const ROUNDS = arg('rounds', 3);
+const SERVICES = arg('services', 0);
 const CHANGED = 'apps/ingestion-api/src/main.py';
 
+type Scenario = 'noop' | 'change';
 interface Tool {
   name: string;
   root: string;
   /** Working directory of the commands, relative to root. */
   cwd?: string;
-  noop: string[];
-  change: string[];
+  /** Nx daemon for this row (Nx tools only). */
+  daemon?: boolean;
+  commands: Partial<Record<Scenario, string[]>>;
 }
 
-const nxEnv = (root: string) => ({
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  NX_CACHE_DIRECTORY: join(root, '.nx', 'cache'),
-  NX_WORKSPACE_DATA_DIRECTORY: join(root, '.nx', 'workspace-data'),
-});
+function env(root: string, daemon = false): Record<string, string> {
+  return {
+    NX_DAEMON: String(daemon),
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    NX_CACHE_DIRECTORY: join(root, '.nx', 'cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: join(root, '.nx', 'workspace-data'),
+  };
+}
 
-async function sh(root: string, argv: string[]): Promise<number> {
+/** Runs argv (`nx …` through this repository's Nx) and returns its wall time in seconds. */
+async function timed(tool: Pick<Tool, 'root' | 'cwd' | 'daemon'>, argv: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   const [cmd, ...args] = argv;
-  const r = await execa(cmd === 'nx' ? process.execPath : cmd, cmd === 'nx' ? [join(REPO, 'node_modules/nx/dist/bin/nx.js'), ...args] : args, {
-    cwd: root,
-    env: nxEnv(root),
+  const r = await execa(cmd === 'nx' ? process.execPath : cmd, cmd === 'nx' ? [NX, ...args] : args, {
+    cwd: join(tool.root, tool.cwd ?? ''),
+    env: env(tool.root, tool.daemon),
     reject: false,
     all: true,
   });
-  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed in ${root}:\n${(r.all ?? '').split('\n').slice(-20).join('\n')}`);
+  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed in ${tool.root}:\n${(r.all ?? '').split('\n').slice(-20).join('\n')}`);
   return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-async function clone(name: string, nxJson?: (json: Record<string, unknown>) => Record<string, unknown>): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), `org-docker-bench-${name}-`));
-  await execa('git', ['clone', '-q', REPO, root]);
-  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
-  // The plugin's own dependencies (e.g. yaml 2, where the root has yaml 1).
-  const pluginModules = join(REPO, 'packages', 'docker', 'node_modules');
-  if (existsSync(pluginModules)) symlinkSync(pluginModules, join(root, 'packages', 'docker', 'node_modules'), 'dir');
-  // The compiled plugin (npm run build), which nx.json's "./packages/docker" loads.
-  symlinkSync(join(REPO, 'packages', 'docker', 'dist'), join(root, 'packages', 'docker', 'dist'), 'dir');
-  if (nxJson) {
-    const file = join(root, 'nx.json');
-    writeFileSync(file, JSON.stringify(nxJson(JSON.parse(readFileSync(file, 'utf8'))), null, 2));
-  }
-  await git(root, 'add', '-A');
-  await git(root, 'commit', '-q', '--allow-empty', '-m', 'bench setup');
-  return root;
 }
 
 async function git(root: string, ...args: string[]): Promise<void> {
   await execa('git', args, { cwd: root, env: { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@e', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@e' } });
 }
 
-/** A one-line, never-seen-before change to one service, committed (affected compares HEAD~1..HEAD). */
+function editJson(file: string, edit: (json: Record<string, unknown>) => void): void {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  edit(json);
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** A clone of `source` wired to this repository's node_modules and compiled plugin. */
+async function clone(source: string, name: string, setup?: (root: string) => void | Promise<void>): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), `org-docker-bench-${name}-`));
+  await execa('git', ['clone', '-q', source, root]);
+  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // The compiled plugin (npm run build), which nx.json's "./packages/docker" loads.
+  symlinkSync(join(REPO, 'packages', 'docker', 'dist'), join(root, 'packages', 'docker', 'dist'), 'dir');
+  // The plugin's own dependencies, where npm put some beside it rather than at the root.
+  if (existsSync(join(REPO, 'packages', 'docker', 'node_modules'))) {
+    symlinkSync(join(REPO, 'packages', 'docker', 'node_modules'), join(root, 'packages', 'docker', 'node_modules'), 'dir');
+  }
+  if (setup) await setup(root);
+  await git(root, 'add', '-A');
+  await git(root, 'commit', '-q', '--allow-empty', '-m', `bench setup: ${name}`);
+  return root;
+}
+
+/** The reference workspace, with `count` more Python services generated the way a user would. */
+async function workspace(count: number): Promise<string> {
+  return clone(REPO, 'source', async (root) => {
+    for (let i = 1; i <= count; i++) {
+      await timed({ root }, ['nx', 'g', '@org/docker:service', `svc-${String(i).padStart(2, '0')}`, '--runtime=python', '--no-interactive']);
+    }
+  });
+}
+
+/** Every app project gets a cached no-op target: what Nx itself costs for the same projects. */
+function floorTargets(root: string): void {
+  editJson(join(root, 'nx.json'), (json) => {
+    json.plugins = [];
+    json.targetDefaults = {};
+  });
+  const apps = execa.sync('git', ['ls-files', 'apps/*/project.json'], { cwd: root }).stdout.split('\n').filter(Boolean);
+  for (const file of apps) {
+    editJson(join(root, file), (json) => {
+      json.targets = { floor: { executor: 'nx:noop', cache: true, inputs: ['{projectRoot}/**/*'] } };
+    });
+  }
+}
+
 async function changeOneService(root: string, marker: string): Promise<void> {
   const file = join(root, CHANGED);
   writeFileSync(file, `${readFileSync(file, 'utf8')}# bench ${marker}\n`);
@@ -78,62 +115,108 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const fmt = (s: number | undefined) => (s === undefined ? '—' : `${s.toFixed(2)} s`);
 
 async function main(): Promise<void> {
   const { stdout: version } = await execa('docker', ['version', '--format', '{{.Server.Version}}']);
-  console.log(`Docker ${version}; ${ROUNDS} round(s) per scenario; reference workspace: ${REPO}/apps`);
-  const tools: Tool[] = [
-    {
-      name: '@org/docker',
-      root: await clone('org'),
-      noop: ['nx', 'run-many', '-t', 'docker-build'],
-      change: ['nx', 'affected', '-t', 'docker-build', '--base=HEAD~1', '--head=HEAD'],
-    },
-    {
-      name: '@nx/docker',
-      root: await clone('nx', (json) => ({ ...json, plugins: ['@nx/docker'], targetDefaults: {} })),
-      noop: ['nx', 'run-many', '-t', 'docker:build'],
-      change: ['nx', 'affected', '-t', 'docker:build', '--base=HEAD~1', '--head=HEAD'],
-    },
-    {
-      name: 'buildx bake',
-      root: await clone('bake'),
-      // Bake resolves the compose file's build contexts against the working directory.
-      cwd: 'docker/compose',
-      noop: ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--load'],
-      change: ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--load'],
-    },
-  ];
+  const source = await workspace(SERVICES);
+  const images = 6 + SERVICES;
+  console.log(`Docker ${version}; ${ROUNDS} round(s); ${images} images (reference workspace + ${SERVICES} generated services)`);
+  const affected = ['affected', '--base=HEAD~1', '--head=HEAD'];
+  const roots = {
+    org: await clone(source, 'org'),
+    nx: await clone(source, 'nx', (root) =>
+      editJson(join(root, 'nx.json'), (json) => {
+        json.plugins = ['@nx/docker'];
+        json.targetDefaults = {};
+      }),
+    ),
+    floor: await clone(source, 'floor', floorTargets),
+    bake: await clone(source, 'bake'),
+    direct: await clone(source, 'direct'),
+  };
+  const tools: Tool[] = [];
+  for (const daemon of [false, true]) {
+    const d = daemon ? 'daemon on' : 'daemon off';
+    tools.push(
+      {
+        name: `@org/docker (${d})`,
+        root: roots.org,
+        daemon,
+        commands: { noop: ['nx', 'run-many', '-t', 'docker-build'], change: ['nx', ...affected, '-t', 'docker-build'] },
+      },
+      {
+        name: `@nx/docker (${d})`,
+        root: roots.nx,
+        daemon,
+        commands: { noop: ['nx', 'run-many', '-t', 'docker:build'], change: ['nx', ...affected, '-t', 'docker:build'] },
+      },
+      {
+        name: `floor: Nx alone (${d})`,
+        root: roots.floor,
+        daemon,
+        commands: { noop: ['nx', 'run-many', '-t', 'floor'], change: ['nx', ...affected, '-t', 'floor'] },
+      },
+    );
+  }
+  const bake = ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--load'];
+  tools.push({ name: 'buildx bake', root: roots.bake, cwd: 'docker/compose', commands: { noop: bake, change: bake } });
+  tools.push({
+    name: 'floor: direct buildx build of the changed image',
+    root: roots.direct,
+    commands: { change: ['docker', 'buildx', 'build', '--load', '--target', 'production', '-t', 'bench-direct/ingestion-api', 'apps/ingestion-api'] },
+  });
+  const times = new Map<Tool, Record<Scenario, number[]>>(tools.map((t) => [t, { noop: [], change: [] }]));
   try {
-    // Warm-up: every tool builds everything once, so all start from the same BuildKit cache.
-    for (const t of tools) console.log(`warm-up ${t.name}: ${(await sh(join(t.root, t.cwd ?? ''), t.noop)).toFixed(1)} s`);
-    const times: Record<string, { noop: number[]; change: number[] }> = Object.fromEntries(tools.map((t) => [t.name, { noop: [], change: [] }]));
+    // Warm-up: everything built once (one BuildKit cache), every Nx cache filled, daemons started.
+    for (const t of tools) console.log(`warm-up ${t.name}: ${(await timed(t, t.commands.noop ?? t.commands.change ?? [])).toFixed(1)} s`);
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? [...tools].reverse() : tools;
-      for (const t of order) {
-        const noop = await sh(join(t.root, t.cwd ?? ''), t.noop);
-        times[t.name].noop.push(noop);
-        await changeOneService(t.root, `${process.pid}-${round}`);
-        const change = await sh(join(t.root, t.cwd ?? ''), t.change);
-        times[t.name].change.push(change);
-        console.log(`round ${round + 1} ${t.name}: no-op ${noop.toFixed(2)} s, one-service change ${change.toFixed(2)} s`);
+      for (const t of round % 2 ? [...tools].reverse() : tools) {
+        const m = times.get(t) as Record<Scenario, number[]>;
+        if (t.commands.noop) m.noop.push(await timed(t, t.commands.noop));
+        // Each clone gets a change of its own (the daemon rows share the clone, and so change it twice).
+        await changeOneService(t.root, `${process.pid}-${round}-${tools.indexOf(t)}`);
+        if (t.commands.change) m.change.push(await timed(t, t.commands.change));
+        console.log(`round ${round + 1} ${t.name}: no-op ${fmt(m.noop.at(-1))}, one-service change ${fmt(m.change.at(-1))}`);
       }
     }
-    const ours = times['@org/docker'];
-    const rows = tools.map((t) => {
-      const m = times[t.name];
-      const noop = median(m.noop);
-      const change = median(m.change);
-      return `| ${t.name} | ${noop.toFixed(2)} s | ${(noop / median(ours.noop)).toFixed(1)}× | ${change.toFixed(2)} s | ${(change / median(ours.change)).toFixed(1)}× |`;
-    });
-    console.log('\n| tool | no-op (all images, nothing changed) | vs @org/docker | one-service source change | vs @org/docker |');
-    console.log('| --- | --- | --- | --- | --- |');
-    for (const r of rows) console.log(r);
+    const med = (name: string, s: Scenario) => {
+      const t = tools.find((x) => x.name === name);
+      const xs = t ? times.get(t)?.[s] : undefined;
+      return xs?.length ? median(xs) : undefined;
+    };
+    console.log(`\n| tool | no-op (${images} images, nothing changed) | one-service source change |`);
+    console.log('| --- | ---: | ---: |');
+    for (const t of tools) console.log(`| ${t.name} | ${fmt(med(t.name, 'noop'))} | ${fmt(med(t.name, 'change'))} |`);
+    const direct = med('floor: direct buildx build of the changed image', 'change') ?? 0;
+    console.log('\n| ratio | daemon off | daemon on | target |');
+    console.log('| --- | ---: | ---: | ---: |');
+    const ratio = (f: (d: string) => number | undefined) => ['daemon off', 'daemon on'].map((d) => (f(d) ?? NaN).toFixed(2));
+    const rows: [string, (d: string) => number | undefined, string][] = [
+      ['no-op: @org/docker / Nx alone', (d) => (med(`@org/docker (${d})`, 'noop') ?? NaN) / (med(`floor: Nx alone (${d})`, 'noop') ?? NaN), '≤ 1.10'],
+      [
+        'change: @org/docker / (Nx alone + direct buildx)',
+        (d) => (med(`@org/docker (${d})`, 'change') ?? NaN) / ((med(`floor: Nx alone (${d})`, 'change') ?? NaN) + direct),
+        '≤ 1.30',
+      ],
+      ['change: @org/docker / @nx/docker', (d) => (med(`@org/docker (${d})`, 'change') ?? NaN) / (med(`@nx/docker (${d})`, 'change') ?? NaN), '< 1'],
+      ['change: @org/docker / buildx bake', (d) => (med(`@org/docker (${d})`, 'change') ?? NaN) / (med('buildx bake', 'change') ?? NaN), '< 1'],
+    ];
+    for (const [label, f, target] of rows) console.log(`| ${label} | ${ratio(f).join(' | ')} | ${target} |`);
+    // Inference: the project graph with the plugin registered (its cache warm) against none at all.
+    const show: Record<string, number[]> = { org: [], floor: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const k of ['org', 'floor'] as const) show[k].push(await timed({ root: roots[k] }, ['nx', 'show', 'projects']));
+    }
+    const [withPlugin, without] = [median(show.org), median(show.floor)];
     console.log(
-      `\nMedians of ${ROUNDS} round(s). @org/docker: run-many (no-op) and affected (change) over Nx's cache; @nx/docker: its inferred docker:build (no Nx cache) the same way; bake: every service of docker/compose/docker-compose.yml each time.`,
+      `| nx show projects (daemon off): with the plugin / without | ${fmt(withPlugin)} / ${fmt(without)} = ${(withPlugin / without).toFixed(2)} | | ≤ 1.15 |`,
     );
+    console.log(`\nMedians of ${ROUNDS} round(s); the tools take turns, in reverse order every other round.`);
   } finally {
-    for (const t of tools) rmSync(t.root, { recursive: true, force: true });
+    for (const root of [roots.org, roots.nx, roots.floor])
+      await execa(process.execPath, [NX, 'daemon', '--stop'], { cwd: root, env: env(root, true), reject: false });
+    for (const root of [source, ...Object.values(roots)]) rmSync(root, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineCache, engineIdentity } from './engine-cache';
@@ -65,5 +65,19 @@ describe('the engine probe, cached across processes', () => {
     expect(engineIdentity(undefined, { ...env, DOCKER_HOST: 'tcp://10.0.0.5:2376' })).not.toBe(restarted);
     writeFileSync(join(dir, 'config.json'), '');
     expect(engineIdentity(undefined, { ...env, DOCKER_CONFIG: dir })).not.toBe(restarted);
+  });
+
+  it('but not with buildx rewriting its settings unchanged, as it does on every build', async () => {
+    const socket = join(dir, 'docker.sock');
+    writeFileSync(socket, '');
+    mkdirSync(join(dir, 'buildx'), { recursive: true });
+    writeFileSync(join(dir, 'buildx', 'current'), '{"Key":"unix:///var/run/docker.sock","Name":"","Global":false}');
+    const env = { PATH: '', DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: dir };
+    const before = engineIdentity(undefined, env);
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(join(dir, 'buildx', 'current'), '{"Key":"unix:///var/run/docker.sock","Name":"","Global":false}');
+    expect(engineIdentity(undefined, env)).toBe(before);
+    writeFileSync(join(dir, 'buildx', 'current'), '{"Key":"unix:///var/run/docker.sock","Name":"remote","Global":false}');
+    expect(engineIdentity(undefined, env)).not.toBe(before);
   });
 });

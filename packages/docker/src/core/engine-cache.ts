@@ -9,10 +9,20 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-function fileFact(path: string, content = false): string {
+/** A file's identity by stat: for the CLI binary and the daemon socket (recreated when the daemon restarts). */
+function statFact(path: string): string {
   try {
     const s = statSync(path);
-    return `${path}:${s.ino}:${s.ctimeMs}:${s.mtimeMs}:${s.birthtimeMs}:${s.size}${content ? `:${readFileSync(path, 'utf8')}` : ''}`;
+    return `${path}:${s.ino}:${s.ctimeMs}:${s.mtimeMs}:${s.birthtimeMs}:${s.size}`;
+  } catch {
+    return `${path}:absent`;
+  }
+}
+
+/** A file's identity by content: for settings files, which buildx rewrites (same content, new times) on every build. */
+function contentFact(path: string): string {
+  try {
+    return `${path}:${readFileSync(path, 'utf8')}`;
   } catch {
     return `${path}:absent`;
   }
@@ -40,10 +50,10 @@ export function engineIdentity(builder: string | undefined, env: NodeJS.ProcessE
         host,
         env.DOCKER_CONTEXT ?? '',
         env.BUILDX_BUILDER ?? '',
-        fileFact(join(config, 'config.json'), true),
-        fileFact(join(config, 'buildx', 'current'), true),
-        cli ? fileFact(cli) : 'no-cli',
-        socket ? fileFact(socket) : 'no-socket',
+        contentFact(join(config, 'config.json')),
+        contentFact(join(config, 'buildx', 'current')),
+        cli ? statFact(cli) : 'no-cli',
+        socket ? statFact(socket) : 'no-socket',
       ]),
     )
     .digest('hex')

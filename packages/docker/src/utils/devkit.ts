@@ -2,10 +2,12 @@
 // what @nx/devkit re-exports, the same path on Nx 22, 23 and 24). The plugin's only Nx peer is
 // then `nx`, which every workspace has: a peer on @nx/devkit makes npm install its newest
 // major, which refuses an older `nx` (ERESOLVE on Nx 22) or sits beside a different one.
-// The two helpers @nx/devkit adds on top of nx are small enough to keep here.
+// generateFiles, which @nx/devkit adds on top of nx, is small enough to keep here. Executors
+// import nothing from this file at run time (see target-options.ts): loading devkit-exports
+// costs a task process about 0.3 s.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ExecutorContext, Tree } from 'nx/src/devkit-exports';
+import type { Tree } from 'nx/src/devkit-exports';
 
 export {
   DependencyType,
@@ -53,12 +55,4 @@ export function generateFiles(tree: Tree, sourceDir: string, targetDir: string, 
       .join('/');
     tree.write(join(targetDir, path), ejs.render(readFileSync(file, 'utf8'), substitutions, { filename: file }));
   }
-}
-
-/** A target's options with the given configuration applied (what the executor would receive). */
-export function readTargetOptions<T>(spec: { project: string; target: string; configuration?: string }, context: ExecutorContext): T {
-  const target = context.projectsConfigurations?.projects[spec.project]?.targets?.[spec.target];
-  if (!target) throw new Error(`Project ${spec.project} has no target ${spec.target}.`);
-  const configuration = spec.configuration ?? target.defaultConfiguration;
-  return { ...target.options, ...(configuration ? target.configurations?.[configuration] : undefined) } as T;
 }

@@ -1,6 +1,7 @@
 // docker-perf: Nx glue around core/perf. Measures this project's image, writes its JSON, and
 // rewrites the aggregate report over every project measured in the same Nx invocation.
-import { readTargetOptions, type ExecutorContext } from '../../utils/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
+import { readTargetOptions } from '../../utils/target-options';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import execa from 'execa';

@@ -5,7 +5,8 @@
 // image.json may come from a (remote) cache, so it is evidence, not truth: a pushed image
 // must exist in the registry under the recorded digest and carry the Nx hash of the task
 // that produced the record; otherwise it is rebuilt, and the record with it.
-import { readTargetOptions, type ExecutorContext } from '../../utils/devkit';
+import type { ExecutorContext } from '../../utils/devkit';
+import { readTargetOptions } from '../../utils/target-options';
 import { resolve } from 'node:path';
 import { BuildFailure, HASH_LABEL } from '../../core/image-build';
 import { inspectImage, spawnEngine, tagImage } from '../../core/engine';
