@@ -25,11 +25,11 @@ interface ProjectLike {
   targets?: Record<string, { executor?: string; options?: Record<string, unknown>; configurations?: Record<string, Record<string, unknown> | undefined> }>;
 }
 
-/** Every target run by @org/docker:build, with its plans (none for a hand-written target without one). */
 // DependencyType.static, without loading Nx's devkit at run time: the build executor's task
 // process imports plannedBuilds, and devkit-exports costs it about 0.3 s.
 const STATIC = 'static' as RawProjectGraphDependency['type'];
 
+/** Every target run by @org/docker:build, with its plans (none for a hand-written target without one). */
 export function plannedBuilds(projects: Record<string, ProjectLike>): PlannedBuild[] {
   const out: PlannedBuild[] = [];
   for (const [key, config] of Object.entries(projects)) {

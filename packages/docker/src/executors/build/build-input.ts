@@ -62,7 +62,7 @@ export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts
   const buildArgs = Object.fromEntries(Object.entries(options.buildArgs ?? {}).map(([k, v]) => [k, interpolateEnv(v, process.env)]));
   return {
     workspaceRoot: task.workspaceRoot,
-    plan: planForOptions(options, task.workspaceRoot),
+    plan: planForOptions(options, task.workspaceRoot, buildArgs),
     cwd: task.workspaceRoot,
     dockerfile: resolve(task.workspaceRoot, options.file),
     context: resolve(task.workspaceRoot, options.context),

@@ -22,8 +22,14 @@ export function planMatches(plan: BuildPlan | undefined, options: BuildExecutorS
   );
 }
 
-export function planForOptions(options: BuildExecutorSchema, workspaceRoot: string): BuildPlan {
-  if (planMatches(options.plan, options)) return options.plan;
+/**
+ * The plan for these options. `resolvedArgs`: the build args with environment references
+ * filled in (`BASE: "$BASE_IMAGE"`): inference planned them as written, so which images the
+ * build uses is known only here, and the plan is computed again with their values.
+ */
+export function planForOptions(options: BuildExecutorSchema, workspaceRoot: string, resolvedArgs?: Record<string, string>): BuildPlan {
+  const fromEnvironment = resolvedArgs !== undefined && !sameArgs(resolvedArgs, options.buildArgs);
+  if (!fromEnvironment && planMatches(options.plan, options)) return options.plan;
   // Only here do the parsers load: the usual build never needs them.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { buildPlan, hostPlatform } = require('../../core/build-plan') as typeof import('../../core/build-plan');
@@ -44,7 +50,8 @@ export function planForOptions(options: BuildExecutorSchema, workspaceRoot: stri
   } catch (e) {
     throw new BuildFailure(`${relative(workspaceRoot, ignoreFile ?? '')}: cannot be read as the ignore file (${(e as Error).message}).`);
   }
-  if (options.plan) console.log(`Options differ from the ones ${options.file} was planned for at inference; planning again for this build.`);
+  if (fromEnvironment) options = { ...options, buildArgs: resolvedArgs };
+  else if (options.plan) console.log(`Options differ from the ones ${options.file} was planned for at inference; planning again for this build.`);
   return buildPlan(
     { dockerfile: posix.normalize(options.file), dockerfileText: text, context: posix.normalize(options.context), ignoreText },
     {
