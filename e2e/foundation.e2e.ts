@@ -32,6 +32,9 @@ describe('foundation: inferred, Nx-cached docker-build', () => {
       const inspect = JSON.parse((await execa('docker', ['image', 'inspect', record.contentTag])).stdout)[0];
       expect(inspect.Id).toBe(record.imageId);
       expect(inspect.Config.Labels['dev.nx.task-hash']).toBe(record.nxHash);
+      // The record's image facts (read from the Engine API socket) are what the CLI reports.
+      const facts = ws.imageRecord(root) as unknown as { size: number; layers: number; platforms: string[] };
+      expect(facts).toMatchObject({ size: inspect.Size, layers: inspect.RootFS.Layers.length, platforms: [`${inspect.Os}/${inspect.Architecture}`] });
       const c = await startContainer(record.contentTag, port);
       try {
         expect(await waitForHealth(`${c.url}/health`)).toEqual({ status: 'ok', greeting });

@@ -69,12 +69,15 @@ function editJson(file: string, edit: (json: Record<string, unknown>) => void): 
 async function clone(source: string, name: string, setup?: (root: string) => void | Promise<void>): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), `org-docker-bench-${name}-`));
   await execa('git', ['clone', '-q', source, root]);
-  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
-  // The compiled plugin (npm run build), which nx.json's "./packages/docker" loads.
-  symlinkSync(join(REPO, 'packages', 'docker', 'dist'), join(root, 'packages', 'docker', 'dist'), 'dir');
-  // The plugin's own dependencies, where npm put some beside it rather than at the root.
-  if (existsSync(join(REPO, 'packages', 'docker', 'node_modules'))) {
-    symlinkSync(join(REPO, 'packages', 'docker', 'node_modules'), join(root, 'packages', 'docker', 'node_modules'), 'dir');
+  // Links to this repository's node_modules and compiled plugin (npm run build), which nx.json's
+  // "./packages/docker" loads; a clone of a bench clone has them already.
+  const links: [string, string][] = [
+    ['node_modules', 'node_modules'],
+    ['packages/docker/dist', 'packages/docker/dist'],
+    ['packages/docker/node_modules', 'packages/docker/node_modules'],
+  ];
+  for (const [from, to] of links) {
+    if (existsSync(join(REPO, from)) && !existsSync(join(root, to))) symlinkSync(join(REPO, from), join(root, to), 'dir');
   }
   if (setup) await setup(root);
   await git(root, 'add', '-A');
@@ -136,9 +139,9 @@ async function main(): Promise<void> {
     direct: await clone(source, 'direct'),
   };
   const tools: Tool[] = [];
-  for (const daemon of [false, true]) {
+  const nxTools = (daemon: boolean): Tool[] => {
     const d = daemon ? 'daemon on' : 'daemon off';
-    tools.push(
+    return [
       {
         name: `@org/docker (${d})`,
         root: roots.org,
@@ -157,27 +160,46 @@ async function main(): Promise<void> {
         daemon,
         commands: { noop: ['nx', 'run-many', '-t', 'floor'], change: ['nx', ...affected, '-t', 'floor'] },
       },
-    );
-  }
+    ];
+  };
   const bake = ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--load'];
-  tools.push({ name: 'buildx bake', root: roots.bake, cwd: 'docker/compose', commands: { noop: bake, change: bake } });
-  tools.push({
-    name: 'floor: direct buildx build of the changed image',
-    root: roots.direct,
-    commands: { change: ['docker', 'buildx', 'build', '--load', '--target', 'production', '-t', 'bench-direct/ingestion-api', 'apps/ingestion-api'] },
-  });
-  const times = new Map<Tool, Record<Scenario, number[]>>(tools.map((t) => [t, { noop: [], change: [] }]));
+  const others: Tool[] = [
+    { name: 'buildx bake', root: roots.bake, cwd: 'docker/compose', commands: { noop: bake, change: bake } },
+    {
+      name: 'floor: direct buildx build of the changed image',
+      root: roots.direct,
+      commands: { change: ['docker', 'buildx', 'build', '--load', '--target', 'production', '-t', 'bench-direct/ingestion-api', 'apps/ingestion-api'] },
+    },
+  ];
+  const times = new Map<Tool, Record<Scenario, number[]>>();
+  const stopDaemons = async () => {
+    for (const root of [roots.org, roots.nx, roots.floor])
+      await execa(process.execPath, [NX, 'daemon', '--stop'], { cwd: root, env: env(root, true), reject: false });
+  };
+  const show: Record<'org' | 'floor', number[]> = { org: [], floor: [] };
   try {
-    // Warm-up: everything built once (one BuildKit cache), every Nx cache filled, daemons started.
-    for (const t of tools) console.log(`warm-up ${t.name}: ${(await timed(t, t.commands.noop ?? t.commands.change ?? [])).toFixed(1)} s`);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const t of round % 2 ? [...tools].reverse() : tools) {
-        const m = times.get(t) as Record<Scenario, number[]>;
-        if (t.commands.noop) m.noop.push(await timed(t, t.commands.noop));
-        // Each clone gets a change of its own (the daemon rows share the clone, and so change it twice).
-        await changeOneService(t.root, `${process.pid}-${round}-${tools.indexOf(t)}`);
-        if (t.commands.change) m.change.push(await timed(t, t.commands.change));
-        console.log(`round ${round + 1} ${t.name}: no-op ${fmt(m.noop.at(-1))}, one-service change ${fmt(m.change.at(-1))}`);
+    // Two phases, so that no daemon runs (and re-hashes files on every commit) while the
+    // daemon-off rows are timed: first the daemon off with bake and buildx, then the daemon on.
+    for (const phase of [[...nxTools(false), ...others], nxTools(true)]) {
+      tools.push(...phase);
+      for (const t of phase) times.set(t, { noop: [], change: [] });
+      // Warm-up: everything built once (one BuildKit cache), every Nx cache filled, daemons started.
+      for (const t of phase) console.log(`warm-up ${t.name}: ${(await timed(t, t.commands.noop ?? t.commands.change ?? [])).toFixed(1)} s`);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const t of round % 2 ? [...phase].reverse() : phase) {
+          const m = times.get(t) as Record<Scenario, number[]>;
+          if (t.commands.noop) m.noop.push(await timed(t, t.commands.noop));
+          // Each clone gets a change of its own before each timed change.
+          await changeOneService(t.root, `${process.pid}-${round}-${tools.indexOf(t)}`);
+          if (t.commands.change) m.change.push(await timed(t, t.commands.change));
+          console.log(`round ${round + 1} ${t.name}: no-op ${fmt(m.noop.at(-1))}, one-service change ${fmt(m.change.at(-1))}`);
+        }
+      }
+      // Inference: the project graph with the plugin registered (its cache warm) against none at all.
+      if (!phase[0].daemon) {
+        for (let i = 0; i < ROUNDS; i++) {
+          for (const k of ['org', 'floor'] as const) show[k].push(await timed({ root: roots[k] }, ['nx', 'show', 'projects']));
+        }
       }
     }
     const med = (name: string, s: Scenario) => {
@@ -203,19 +225,13 @@ async function main(): Promise<void> {
       ['change: @org/docker / buildx bake', (d) => (med(`@org/docker (${d})`, 'change') ?? NaN) / (med('buildx bake', 'change') ?? NaN), '< 1'],
     ];
     for (const [label, f, target] of rows) console.log(`| ${label} | ${ratio(f).join(' | ')} | ${target} |`);
-    // Inference: the project graph with the plugin registered (its cache warm) against none at all.
-    const show: Record<string, number[]> = { org: [], floor: [] };
-    for (let i = 0; i < ROUNDS; i++) {
-      for (const k of ['org', 'floor'] as const) show[k].push(await timed({ root: roots[k] }, ['nx', 'show', 'projects']));
-    }
     const [withPlugin, without] = [median(show.org), median(show.floor)];
     console.log(
       `| nx show projects (daemon off): with the plugin / without | ${fmt(withPlugin)} / ${fmt(without)} = ${(withPlugin / without).toFixed(2)} | | ≤ 1.15 |`,
     );
     console.log(`\nMedians of ${ROUNDS} round(s); the tools take turns, in reverse order every other round.`);
   } finally {
-    for (const root of [roots.org, roots.nx, roots.floor])
-      await execa(process.execPath, [NX, 'daemon', '--stop'], { cwd: root, env: env(root, true), reject: false });
+    await stopDaemons();
     for (const root of [source, ...Object.values(roots)]) rmSync(root, { recursive: true, force: true });
   }
 }

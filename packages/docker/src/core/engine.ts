@@ -1,10 +1,12 @@
-// The engine boundary: every call to the engine CLI goes through here, as an argv array (no
-// shell): captured calls (`dockerRunner`), streamed or interactive ones (`spawnEngine`), and the
-// synchronous clean-up an exit handler needs (`spawnEngineSync`). Unit tests swap the whole
+// The engine boundary: every call to the engine goes through here: CLI calls as argv arrays (no
+// shell), captured (`dockerRunner`) or streamed and interactive (`spawnEngine`), the synchronous
+// clean-up an exit handler needs (`spawnEngineSync`), and reads from the Engine API socket where
+// the CLI would use a local one (`inspectImage`). Unit tests swap the whole
 // boundary for a fake (`useEngine`). Detection turns whatever is missing into one message that
 // says what is missing and how to fix it.
 import { spawnSync } from 'node:child_process';
 import execa from 'execa';
+import { engineApiGet, type ApiAnswer } from './engine-api';
 import { EngineCache, engineIdentity, findOnPath } from './engine-cache';
 
 export interface CommandResult {
@@ -21,11 +23,14 @@ export type Runner = (args: string[]) => Promise<CommandResult>;
 export interface EngineSpawner {
   spawn(args: string[], options?: execa.Options): execa.ExecaChildProcess;
   spawnSync(args: string[]): void;
+  /** A read from the Engine API without a CLI process; undefined: ask the CLI. */
+  get?(path: string): Promise<ApiAnswer | undefined>;
 }
 
 const cliSpawner: EngineSpawner = {
   spawn: (args, options) => execa('docker', args, { reject: false, ...options }),
   spawnSync: (args) => void spawnSync('docker', args, { stdio: 'ignore' }),
+  get: (path) => engineApiGet(path),
 };
 
 let spawner: EngineSpawner = cliSpawner;
@@ -225,6 +230,10 @@ export interface ImageInspect {
 }
 
 export async function inspectImage(ref: string, run: Runner = dockerRunner): Promise<ImageInspect | undefined> {
+  // The same answer as `docker image inspect`, from the socket when the CLI would use a local one.
+  const api = run === dockerRunner ? await spawner.get?.(`/images/${encodeURI(ref)}/json`) : undefined;
+  if (api?.status === 200) return JSON.parse(api.body) as ImageInspect;
+  if (api?.status === 404) return undefined;
   const r = await run(['image', 'inspect', ref]);
   if (!r.ok) return undefined;
   const list = JSON.parse(r.stdout) as ImageInspect[];

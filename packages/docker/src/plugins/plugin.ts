@@ -8,7 +8,8 @@ import { basename, dirname, join } from 'node:path';
 import type { BuildPlan } from '../core/build-plan';
 import { composeServices } from '../core/compose';
 import { imageRepository } from '../core/naming';
-import { createNodesFromFiles, logger, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2, type TargetConfiguration } from '../utils/devkit';
+import type { CreateNodesResult, CreateNodesV2, TargetConfiguration } from '../utils/devkit';
+import { eachFile } from './each-file';
 import { InferenceCache } from './inference-cache';
 import { normalizeOptions, type DockerPluginOptions, type NormalizedOptions } from './options';
 import { projectBuildOptions, projectNameOf, readProjectFiles, type BuildVariant, type ProjectBuildOptions, type ProjectFiles } from './project-options';
@@ -190,6 +191,9 @@ export function inferTargets(input: InferenceInput, prepared: Prepared = prepare
 
 type Results = Awaited<ReturnType<CreateNodesV2[1]>>;
 
+/** An inference warning (Nx's logger would load its devkit into the worker for it). */
+const warn = (text: string) => console.warn(text);
+
 /**
  * Two builds that would push to one image repository (`api` with `Dockerfile.worker` beside a
  * project `api-worker`) would move each other's `latest` and release tags: both fail, saying so.
@@ -211,7 +215,7 @@ function rejectSharedRepositories(results: Results): Results {
             const clash = shared.find(([image]) => t.executor === '@org/docker:build' && String(t.options?.image) === image);
             if (!clash || !t.options?.plan) return [name, t];
             const message = `image repository ${clash[0]} is also built by ${clash[1].filter((o) => o !== `${root}:${name}`).join(', ')}; give one of them another name (plugin option "repository", or rename the Dockerfile or project)`;
-            logger.warn(`${t.options.plan.dockerfile}:1: ${message}`);
+            warn(`${t.options.plan.dockerfile}:1: ${message}`);
             return [name, { ...t, options: { ...t.options, plan: { ...t.options.plan, problems: [...t.options.plan.problems, { line: 1, message }] } } }];
           }),
         );
@@ -232,10 +236,10 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
   };
   const unhashed = unhashedListing(root);
   const targetDefaults = context.nxJsonConfiguration?.targetDefaults as Record<string, unknown> | undefined;
-  const one = async (file: string, _o: unknown, ctx: CreateNodesContextV2): Promise<CreateNodesResult> => {
+  const one = async (file: string): Promise<CreateNodesResult> => {
     if (dockerfileName(file) === undefined) return {};
     const projectRoot = dirname(file);
-    if (!existsSync(join(ctx.workspaceRoot, projectRoot, 'project.json')) && !existsSync(join(ctx.workspaceRoot, projectRoot, 'package.json'))) return {};
+    if (!existsSync(join(root, projectRoot, 'project.json')) && !existsSync(join(root, projectRoot, 'package.json'))) return {};
     // Only this project's services: adding another service must not invalidate every project.
     const services = compose.production.filter((s) => s.context === projectRoot).map((s) => s.service);
     const ownCompose: ComposeFiles = {
@@ -250,11 +254,11 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
       inferred = inferTargets(input, prepared);
       cache.set(key, inferred);
     }
-    for (const w of inferred.warnings) logger.warn(w);
+    for (const w of inferred.warnings) warn(w);
     return { projects: { [projectRoot]: { targets: inferred.targets, metadata: { targetGroups: { Docker: inferred.groups } } } } };
   };
   try {
-    return rejectSharedRepositories(await createNodesFromFiles(one, files, options, context));
+    return rejectSharedRepositories(await eachFile(files, one));
   } finally {
     cache.save();
   }

@@ -1,0 +1,42 @@
+// Nx ends a task process on Ctrl-C before the executor's `finally` runs: what a build holds (its
+// metadata temp dir, its build slot) is freed by exit handlers. Run in a process of its own with
+// the compiled modules (npm run build; tests run from the repository root) and a private TMPDIR.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+describe('a task process that exits mid-build', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'org-docker-exit-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves no temp dir and no build slot behind', () => {
+    const dist = join(process.cwd(), 'packages', 'docker', 'dist', 'src', 'core');
+    const script = `
+      const { EventEmitter } = require('node:events');
+      const { PassThrough } = require('node:stream');
+      const fs = require('node:fs');
+      // An engine whose build never ends.
+      require(${JSON.stringify(join(dist, 'engine.js'))}).useEngine({
+        spawn: () => Object.assign(new EventEmitter(), { stdout: new PassThrough(), stderr: new PassThrough(), kill: () => true, then: () => undefined }),
+        spawnSync: () => undefined,
+      });
+      (async () => {
+        await require(${JSON.stringify(join(dist, 'build-slots.js'))}).acquireBuildSlot(1, { key: 'e' });
+        void require(${JSON.stringify(join(dist, 'build.js'))}).runBuildx({ context: '.', dockerfile: 'Dockerfile', cwd: '.', tags: ['x'] }, { onLine: () => undefined });
+        setTimeout(() => {
+          console.log(fs.readdirSync(process.env.TMPDIR).sort().join());
+          process.exit(130);
+        }, 50);
+      })();`;
+    let during = '';
+    try {
+      execFileSync('node', ['-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
+    } catch (e) {
+      during = String((e as { stdout?: string }).stdout ?? '').trim();
+    }
+    expect(during).toMatch(/^org-docker-build-\w+,org-docker-build-slots$/);
+    expect(readdirSync(dir).flatMap((d) => (d === 'org-docker-build-slots' ? readdirSync(join(dir, d, 'e')) : [d]))).toEqual([]);
+  });
+});
