@@ -36,5 +36,11 @@ describe('Dockerfile model', () => {
     expect(substitute('$A/${A}', lookup)).toBe('x/x');
     expect(substitute('${MISSING:-d}/${EMPTY:-e}/${A:+alt}', lookup)).toBe('d/e/alt');
     expect(substitute('${MISSING}', lookup)).toBeUndefined();
+    // Words that hold expansions themselves, as BuildKit's lexer reads them.
+    expect(substitute('img${A:+@${A}}', lookup)).toBe('img@x');
+    expect(substitute('img${MISSING:+@${MISSING}}', lookup)).toBe('img');
+    expect(substitute('${MISSING:-${A}-${EMPTY:-z}}', lookup)).toBe('x-z');
+    expect(substitute('${MISSING:-${OTHER}}', lookup)).toBeUndefined();
+    expect(substitute('cost: $5 and ${', lookup)).toBe('cost: $5 and ${');
   });
 });

@@ -59,22 +59,59 @@ export interface DockerfileModel {
 
 type Lookup = (name: string) => string | undefined;
 
-// `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`
-const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+/** The index of the `}` closing the `${` that opens at `open`, counting nested `${…}`; -1 if none. */
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
 
-/** Substitutes variables the way Dockerfile word expansion does; undefined when one cannot be resolved. */
+/**
+ * Substitutes variables the way Dockerfile word expansion does: `$VAR`, `${VAR}`,
+ * `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`, with words that hold
+ * expansions themselves (`${DIGEST:+@${DIGEST}}`). Undefined when a variable cannot be resolved.
+ */
 export function substitute(value: string, lookup: Lookup): string | undefined {
   let unresolved = false;
-  const out = value.replace(VARIABLE, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare) as string;
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const bare = value[i] === '$' ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(value.slice(i + 1)) : null;
+    if (bare) {
+      const v = lookup(bare[0]);
+      if (v === undefined) unresolved = true;
+      out += v ?? '';
+      i += bare[0].length;
+      continue;
+    }
+    const end = value[i] === '$' && value[i + 1] === '{' ? closingBrace(value, i) : -1;
+    const inner = end > 0 ? /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([\s\S]*))?$/.exec(value.slice(i + 2, end)) : null;
+    if (!inner) {
+      out += value[i];
+      continue;
+    }
+    const [, name, op, rawWord] = inner;
     const v = lookup(name);
-    if (op === ':-') return v ? v : (word ?? '');
-    if (op === '-') return v !== undefined ? v : (word ?? '');
-    if (op === ':+') return v ? (word ?? '') : '';
-    if (op === '+') return v !== undefined ? (word ?? '') : '';
-    if (v === undefined) unresolved = true;
-    return v ?? '';
-  });
+    const word = () => {
+      const w = substitute(rawWord ?? '', lookup);
+      if (w === undefined) unresolved = true;
+      return w ?? '';
+    };
+    if (op === ':-') out += v ? v : word();
+    else if (op === '-') out += v !== undefined ? v : word();
+    else if (op === ':+') out += v ? word() : '';
+    else if (op === '+') out += v !== undefined ? word() : '';
+    else {
+      if (v === undefined) unresolved = true;
+      out += v ?? '';
+    }
+    i = end;
+  }
   return unresolved ? undefined : out;
 }
 

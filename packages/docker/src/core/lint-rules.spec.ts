@@ -38,6 +38,14 @@ const CASES: Case[] = [
     lines: [4],
     good: `FROM python:3.12-slim AS base\n${USER}FROM base AS final\nRUN true\n`,
   },
+  // Base images whose default user is not root (issue 20: 8): distroless :nonroot, Chainguard non-dev.
+  {
+    rule: 'runs-as-root',
+    bad: 'FROM gcr.io/distroless/python3-debian12:debug\nCOPY app.py /app/\nFROM cgr.dev/chainguard/python:latest-dev\nCOPY app.py /app/\n',
+    lines: [3],
+    good: 'FROM gcr.io/distroless/python3-debian12:nonroot AS run\nCOPY app.py /app/\nFROM run\nCMD ["/app/app.py"]\n',
+  },
+  { rule: 'runs-as-root', bad: 'FROM gcr.io/distroless/static:latest\n', lines: [1], good: 'FROM cgr.dev/chainguard/static:latest\n' },
   { rule: 'sudo', bad: `${F}RUN sudo apt-get update\n`, lines: [2], good: `${F}RUN apt-get update && apt-get install -y x\n` },
   { rule: 'secret-in-arg-env', bad: `${F}ARG NPM_TOKEN\nENV DB_PASSWORD=x API_KEY=y\n`, lines: [2, 3, 3], good: `${F}ARG TOKEN_FILE\nENV DB_HOST=db\n` },
   { rule: 'copy-secret-file', bad: `${F}COPY .env id_rsa certs/server.pem /app/\n`, lines: [2, 2, 2], good: `${F}COPY .env.example.txt src/ /app/\n` },
@@ -58,6 +66,13 @@ const CASES: Case[] = [
   },
   { rule: 'base-image-latest', bad: 'FROM node\nFROM python:latest\n', lines: [1, 2], good: F },
   { rule: 'base-image-unpinned', bad: F, lines: [1], good: `FROM python:3.12-slim@sha256:${'b'.repeat(64)}\n` },
+  // An optional digest (issue 20: 8) is read as the shell does: nested expansions in the word.
+  {
+    rule: 'base-image-unpinned',
+    bad: 'ARG DIGEST\nFROM python:3.12-slim${DIGEST:+@${DIGEST}}\n',
+    lines: [2],
+    good: `ARG DIGEST=sha256:${'c'.repeat(64)}\nFROM python:3.12-slim\${DIGEST:+@\${DIGEST}}\n`,
+  },
   { rule: 'update-alone', bad: `${F}RUN apt-get update\n`, lines: [2], good: `${F}RUN apt-get update && apt-get install -y curl\n` },
   { rule: 'apt-get-yes', bad: `${F}RUN apt-get update && apt-get install curl\n`, lines: [2], good: `${F}RUN apt-get update && apt-get install -y curl\n` },
   {

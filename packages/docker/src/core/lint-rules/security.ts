@@ -1,6 +1,15 @@
 // docker-lint rules. Security: root, secrets, unverified downloads, unpinned bases.
 import { unpinnedBaseImages } from '../analysis';
+import { stageChain } from '../dockerfile';
+import { splitReference } from '../image-ref';
 import { runs, finalStage, fromAnalysis, isSecretName, SECRET_FILE, ARCHIVE, URL, declaredNames, effectiveUser, isRoot, all, type Rule } from './rule';
+
+/** A base image that runs as a non-root user by default: distroless `:nonroot` tags, Chainguard images other than `-dev`. */
+export function nonRootBase(image: string): boolean {
+  const { repository, tag } = splitReference(image.split('@')[0]);
+  if (/(^|[-_.])nonroot($|[-_.])/.test(tag ?? '')) return true;
+  return /^cgr\.dev\/chainguard\//.test(repository) && !/(^|-)dev$/.test(tag ?? 'latest');
+}
 
 export const SECURITY_RULES: Rule[] = [
   {
@@ -15,8 +24,12 @@ export const SECURITY_RULES: Rule[] = [
       const stage = finalStage(ctx);
       if (!stage) return [];
       const { user, line } = effectiveUser(ctx.model, stage);
-      if (user === undefined)
+      if (user === undefined) {
+        const base = stageChain(ctx.model, stage).at(-1)?.image;
+        // Images whose own default user is not root (distroless :nonroot, Chainguard's non-dev tags).
+        if (base && nonRootBase(base)) return [];
         return [{ line: stage.line, message: `the final stage (line ${stage.line}) sets no USER, so it runs as the base image's user (root)` }];
+      }
       return isRoot(user) ? [{ line, message: `the final stage runs as ${user}` }] : [];
     },
   },
