@@ -5,7 +5,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse } from 'yaml';
 import { inferTargets } from '../../plugins/plugin';
 import { normalizeOptions } from '../../plugins/options';
-import { ciGenerator } from './generator';
+import { ciGenerator, registryProblem } from './generator';
 
 const REPO = join(__dirname, '..', '..', '..', '..', '..');
 const EXECUTOR_SCHEMAS: Record<string, string> = {
@@ -178,6 +178,20 @@ describe('ci generator', () => {
 
   it('refuses a workflow name that is not a file name', () => {
     expect(() => ciGenerator(tree, { name: '../evil' })).toThrow('not a valid workflow file name');
+  });
+
+  it('warns when the plugin option "registry" would override the workflow\'s DOCKER_REGISTRY, above all with a loopback registry (issue 20: 4)', () => {
+    const setRegistry = (registry?: string) =>
+      tree.write('nx.json', JSON.stringify({ plugins: [{ plugin: '@org/docker', options: registry ? { registry, repository: '{projectName}' } : {} }] }));
+    setRegistry('127.0.0.1:5000');
+    expect(registryProblem(tree, 'ghcr.io/acme')).toMatch(
+      /"registry" to 127\.0\.0\.1:5000, a loopback address: on the runner that is the runner itself\. It wins over the workflow's DOCKER_REGISTRY \(ghcr\.io\/acme\)/,
+    );
+    setRegistry('registry.example.com/team');
+    expect(registryProblem(tree, 'ghcr.io/acme')).toContain('"registry" to registry.example.com/team. It wins over');
+    expect(registryProblem(tree, 'registry.example.com/team')).toBeUndefined();
+    setRegistry(undefined);
+    expect(registryProblem(tree, 'ghcr.io/acme')).toBeUndefined();
   });
 
   it("this repository's workflows parse as YAML and reference only targets, configurations and options that exist", () => {
