@@ -41,7 +41,7 @@ const APT: Installer = { tool: 'apt-get', pattern: /\bapt(?:-get)?\s+(?:-\S+\s+)
 
 /** Dependency manifests and lockfiles: what an install reads. */
 export const MANIFEST =
-  /(?:^|\/)(?:requirements[^/]*\.txt|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(?:\.lock)?|setup\.(?:py|cfg)|package(?:-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|\.npmrc|\.yarnrc(?:\.yml)?|deno\.jsonc?|deno\.lock|import_map\.json|go\.(?:mod|sum)|Cargo\.(?:toml|lock)|Gemfile(?:\.lock)?)$/;
+  /(?:^|\/)(?:requirements[^/]*\.txt|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(?:\.lock)?|setup\.(?:py|cfg)|package[^/]*\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-(?:lock|workspace)\.yaml|\.npmrc|\.yarnrc(?:\.yml)?|deno\.jsonc?|deno\.lock|import_map\.json|go\.(?:mod|sum)|Cargo\.(?:toml|lock)|Gemfile(?:\.lock)?)$/;
 
 /** The language package manager a RUN instruction installs with, if any. */
 export function dependencyInstaller(instruction: InstructionInfo): Installer | undefined {

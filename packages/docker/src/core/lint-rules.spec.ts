@@ -14,8 +14,56 @@ interface Case {
 
 const USER = 'USER 10001\n';
 const F = 'FROM python:3.12-slim\n';
+const WIN = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\n';
 
 const CASES: Case[] = [
+  // Issue 17: false alarms seen on real Dockerfiles, and what the rules missed.
+  {
+    rule: 'pip-no-cache',
+    bad: `${F}RUN pip2 install x\nRUN python3 -m pip install y\n`,
+    lines: [2, 3],
+    good: `${F}ENV PIP_NO_CACHE_DIR=1\nRUN pip install x\nFROM python:3.12-slim AS t\nRUN --mount=type=tmpfs,target=/root/.cache pip install y\n`,
+  },
+  { rule: 'pip-no-cache', bad: `${F}RUN pip install x\n`, lines: [2], good: `${WIN}RUN pip install x\n` },
+  { rule: 'add-local-file', bad: `${F}ADD "app.py" /app/\n`, lines: [2], good: `${F}ADD "https://example.com/tool.tgz" /opt/\n` },
+  {
+    rule: 'install-after-source-copy',
+    bad: 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n',
+    lines: [4],
+    good: 'FROM node:22\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n',
+  },
+  {
+    rule: 'apt-lists-kept',
+    bad: `${F}RUN apt-get update && apt-get install -y --no-install-recommends x\n`,
+    lines: [2],
+    good: `${F}RUN apt-get update && apt-get install -y --no-install-recommends x && apt-get dist-clean\n`,
+  },
+  {
+    rule: 'pipefail',
+    bad: `${F}RUN curl -fsSL https://x | tar x\n`,
+    lines: [2],
+    good: `${F}RUN sed "s|a|b|" f > g && sed 's|c|d|' g\n${WIN}RUN Get-ChildItem | Select-Object Name\n`,
+  },
+  {
+    rule: 'apt-get-yes',
+    bad: `${F}RUN apt-get -q install x\nRUN aptitude install y\nRUN apt install z\n`,
+    lines: [2, 3, 4],
+    good: `${F}RUN apt-get -qq install x\nRUN apt-get -q=2 install y\nRUN apt-get --quiet --quiet install z\nRUN apt-get install -qy w\n`,
+  },
+  {
+    rule: 'apt-no-install-recommends',
+    bad: `${F}RUN apt-get install -y x\n`,
+    lines: [2],
+    good: `${F}RUN apt-get install -y -o APT::Install-Recommends=false x\n`,
+  },
+  { rule: 'expose-invalid', bad: `${F}EXPOSE 40000-70000\n`, lines: [2], good: `${F}ARG PORT_END=40010\nEXPOSE 40000-\${PORT_END} $PORT\n` },
+  {
+    rule: 'secret-in-arg-env',
+    bad: `${F}ARG dbPassword\nENV GITHUB_TOKEN=x AWS_SECRET_ACCESS_KEY=y\n`,
+    lines: [2, 3, 3],
+    good: `${F}ENV TOKENIZERS_PARALLELISM=false AUTHOR=me DISABLE_AUTH=1 PASSWORD_FILE=/run/secrets/pw\n`,
+  },
+
   { rule: 'duplicate-stage-name', bad: 'FROM a AS x\nRUN true\nFROM b AS x\n', lines: [3], good: 'FROM a AS x\nRUN true\nFROM b AS y\n' },
   {
     rule: 'copy-from-own-or-later-stage',

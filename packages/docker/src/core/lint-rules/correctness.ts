@@ -84,7 +84,8 @@ export const CORRECTNESS_RULES: Rule[] = [
           i.args
             .split(/\s+/)
             .filter(Boolean)
-            .filter((p) => !p.startsWith('$'))
+            // A port from a variable (`$PORT`, `40000-${PORT_END}`) is known only at build time.
+            .filter((p) => !p.includes('$'))
             .filter((p) => {
               const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(p);
               return !m || Number(m[1]) > 65535 || (m[2] !== undefined && Number(m[2]) > 65535);

@@ -1,6 +1,25 @@
 // docker-lint rules. Hygiene: package-manager flags and caches, shell behaviour, exec form, health checks.
 import { stageChain } from '../dockerfile';
-import { runs, finalStage, isShellForm, aptInstall, all, type Hit, type Rule } from './rule';
+import { runs, finalStage, isShellForm, aptInstall, all, declaredNames, type Hit, type Rule } from './rule';
+import type { InstructionInfo, Stage } from '../dockerfile';
+
+/** `-y`, `--yes`, `--assume-yes`, or quiet level 2 (`-qq`, `-q=2`, `--quiet --quiet`), which implies yes. */
+function assumesYes(args: string): boolean {
+  if (/\s(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)(\s|$)/.test(args)) return true;
+  const quiet = [...args.matchAll(/\s(?:-(q+)|--quiet)(?==(\d))?/g)].reduce((n, m) => n + (m[2] ? Number(m[2]) : m[1] ? m[1].length : 1), 0);
+  return quiet >= 2 || /\s-q=([2-9])\b/.test(args);
+}
+
+/** A RUN under a SHELL that is not a POSIX shell (PowerShell, cmd): the shell rules do not read it. */
+function nonPosixShell(stage: Stage, run: InstructionInfo): boolean {
+  const shell = [...stage.instructions].filter((i) => i.keyword === 'SHELL' && i.line < run.line).pop();
+  return !!shell && /powershell|pwsh|cmd(\.exe)?["'\s,\]]/i.test(shell.args);
+}
+
+/** The text outside single and double quotes. */
+function unquoted(text: string): string {
+  return text.replace(/'[^']*'|"(?:\\.|[^"\\])*"/g, '""');
+}
 
 export const HYGIENE_RULES: Rule[] = [
   {
@@ -13,7 +32,7 @@ export const HYGIENE_RULES: Rule[] = [
     refs: ['DL3014'],
     check: ({ model }) =>
       runs(model)
-        .filter((i) => aptInstall.test(i.args) && !/\s(-\w*y\w*|--yes|--assume-yes|-qq)\b/.test(i.args))
+        .filter((i) => aptInstall.test(i.args) && !assumesYes(i.args))
         .map((i) => ({ line: i.line, message: 'apt-get install without -y' })),
   },
   {
@@ -26,7 +45,7 @@ export const HYGIENE_RULES: Rule[] = [
     refs: ['DL3015'],
     check: ({ model }) =>
       runs(model)
-        .filter((i) => aptInstall.test(i.args) && !i.args.includes('--no-install-recommends'))
+        .filter((i) => aptInstall.test(i.args) && !i.args.includes('--no-install-recommends') && !/APT::Install-Recommends=(false|0|no)\b/i.test(i.args))
         .map((i) => ({ line: i.line, message: 'apt-get install without --no-install-recommends' })),
   },
   {
@@ -43,6 +62,7 @@ export const HYGIENE_RULES: Rule[] = [
           (i) =>
             aptInstall.test(i.args) &&
             !/\/var\/lib\/apt\/lists/.test(i.args) &&
+            !/\bapt-get\s+(?:[^&|;]*\s)?dist-clean\b/.test(i.args) &&
             !i.mounts.some((m) => m.type === 'cache' && /^\/var\/lib\/apt/.test(m.target ?? m.dst ?? '')),
         )
         .map((i) => ({ line: i.line, message: 'apt lists stay in the layer' })),
@@ -69,9 +89,15 @@ export const HYGIENE_RULES: Rule[] = [
     fix: 'Add `--mount=type=cache,target=/root/.cache/pip` (faster) or `--no-cache-dir`.',
     refs: ['DL3042'],
     check: ({ model }) =>
-      runs(model)
-        .filter((i) => /\bpip3?\s+install\b/.test(i.args) && !/--no-cache-dir/.test(i.args) && !i.mounts.some((m) => m.type === 'cache'))
-        .map((i) => ({ line: i.line, message: 'pip install keeps its cache in the layer' })),
+      model.stages.flatMap((stage) => {
+        // PIP_NO_CACHE_DIR in the environment (this stage or one it builds on) turns the cache off for every pip.
+        if (stageChain(model, stage).some((s) => s.instructions.some((i) => i.keyword === 'ENV' && declaredNames(i).includes('PIP_NO_CACHE_DIR')))) return [];
+        return stage.instructions
+          .filter((i) => i.keyword === 'RUN' && !nonPosixShell(stage, i))
+          .filter((i) => /\b(?:pip(?:[23](?:\.\d+)?)?|python[23]?(?:\.\d+)?\s+-m\s+pip)\s+install\b/.test(i.args))
+          .filter((i) => !/--no-cache-dir/.test(i.args) && !i.mounts.some((m) => m.type === 'cache' || m.type === 'tmpfs'))
+          .map((i) => ({ line: i.line, message: 'pip install keeps its cache in the layer' }));
+      }),
   },
   {
     id: 'pipefail',
@@ -87,8 +113,9 @@ export const HYGIENE_RULES: Rule[] = [
         const hits: Hit[] = [];
         for (const i of s.instructions) {
           if (i.keyword === 'SHELL') pipefail = /pipefail/.test(i.args);
-          if (i.keyword !== 'RUN' || !isShellForm(i)) continue;
-          const body = i.args.replace(/\|\|/g, '');
+          if (i.keyword !== 'RUN' || !isShellForm(i) || nonPosixShell(s, i)) continue;
+          // A | inside quotes (`sed "s|a|b|"`) is text, not a pipe.
+          const body = unquoted(i.args).replace(/\|\|/g, '');
           if (/\|/.test(body) && !pipefail && !/set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail/.test(i.args))
             hits.push({ line: i.line, message: 'RUN pipes without pipefail' });
         }

@@ -37,13 +37,36 @@ export const runs = (m: DockerfileModel) => all(m).filter((i) => i.keyword === '
 export const finalStage = (ctx: LintContext) => findStage(ctx.model, ctx.target);
 export const fromAnalysis = (findings: Finding[]): Hit[] => findings.map((f) => ({ line: f.line, message: f.message }));
 
-export const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)/i;
-// Names that point at a secret rather than hold one.
-export const NOT_SECRET = /_(FILE|PATH|DIR|URL|HOST|NAME|ID|PORT)$/i;
+// BuildKit's SecretsUsedInArgOrEnv words, matched as whole words of the name (split at `_`,
+// `-`, `.` and camelCase): `GITHUB_TOKEN`, `dbPassword`, but not `TOKENIZERS_PARALLELISM`, `AUTHOR`.
+const SECRET_WORDS = new Set([
+  'apikey',
+  'auth',
+  'credential',
+  'credentials',
+  'key',
+  'password',
+  'pword',
+  'passwd',
+  'secret',
+  'token',
+  'privatekey',
+  'accesskey',
+  'secretkey',
+]);
+// Names that point at a secret rather than hold one (`PASSWORD_FILE`), or switch a feature (`DISABLE_AUTH`).
+const POINTER_WORDS = new Set(['file', 'path', 'dir', 'url', 'host', 'name', 'id', 'port']);
+const SWITCH_WORDS = new Set(['disable', 'enable', 'use', 'skip', 'no', 'require', 'allow', 'with', 'without']);
 
 /** An ARG/ENV/variable name that looks like it holds a secret. Shared with the image audit. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[_.-]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  if (!words.some((w) => SECRET_WORDS.has(w))) return false;
+  return !POINTER_WORDS.has(words[words.length - 1]) && !SWITCH_WORDS.has(words[0]);
 }
 export const SECRET_FILE =
   /(^|\/)(\.env(\.(?!example|sample|template|dist)[\w-]+)?|[^/]*\.pem|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519|\.npmrc|\.pypirc|\.netrc|credentials(\.json)?|\.git-credentials)$/;
@@ -76,4 +99,4 @@ export function effectiveUser(model: DockerfileModel, stage: Stage): { user?: st
 
 export const isRoot = (user: string) => /^(root|0)(:.*)?$/.test(user.trim());
 export const isShellForm = (i: InstructionInfo) => !i.args.trim().startsWith('[');
-export const aptInstall = /\bapt-get\s+(?:[^&|;]*\s)?install\b/;
+export const aptInstall = /\b(?:apt-get|apt|aptitude)\s+(?:[^&|;]*\s)?install\b/;

@@ -102,7 +102,11 @@ export const SECURITY_RULES: Rule[] = [
       all(model)
         .filter((i) => i.keyword === 'ADD' && !i.flags.from?.length)
         .flatMap((i) => {
-          const local = i.words.slice(0, -1).filter((s) => !URL.test(s) && !s.startsWith('<<') && !ARCHIVE.test(s));
+          const unquote = (w: string) => w.replace(/^(["'])(.*)\1$/, '$2');
+          const local = i.words
+            .slice(0, -1)
+            .map(unquote)
+            .filter((s) => !URL.test(s) && !s.startsWith('<<') && !ARCHIVE.test(s));
           return local.length ? [{ line: i.line, message: `ADD ${local.join(' ')}: use COPY for local files` }] : [];
         }),
   },
