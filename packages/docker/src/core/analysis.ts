@@ -1,7 +1,7 @@
 // Static findings about a Dockerfile that cost build time: a dependency install placed after a
 // copy of the sources, install steps without a cache mount, unpinned base images. Pure (no
 // I/O); shared by docker-perf's diagnosis and the lint rules.
-import { neededStages, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
+import { neededStages, nonPosixShell, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -106,7 +106,7 @@ export function installWithoutCacheMount(model: DockerfileModel, target?: string
   for (const stage of stagesOf(model, target, everyStage)) {
     for (const instruction of stage.instructions) {
       const installer = anyInstaller(instruction);
-      if (!installer || instruction.mounts.some((m) => m.type === 'cache')) continue;
+      if (!installer || instruction.mounts.some((m) => m.type === 'cache') || nonPosixShell(stage, instruction)) continue;
       findings.push({
         id: 'install-without-cache-mount',
         severity: 'warning',

@@ -25,6 +25,7 @@ const CASES: Case[] = [
     good: `${F}ENV PIP_NO_CACHE_DIR=1\nRUN pip install x\nFROM python:3.12-slim AS t\nRUN --mount=type=tmpfs,target=/root/.cache pip install y\n`,
   },
   { rule: 'pip-no-cache', bad: `${F}RUN pip install x\n`, lines: [2], good: `${WIN}RUN pip install x\n` },
+  { rule: 'install-without-cache-mount', bad: `${F}RUN pip install x\n`, lines: [2], good: `${WIN}RUN pip install x\n` },
   { rule: 'add-local-file', bad: `${F}ADD "app.py" /app/\n`, lines: [2], good: `${F}ADD "https://example.com/tool.tgz" /opt/\n` },
   {
     rule: 'install-after-source-copy',

@@ -1,19 +1,12 @@
 // docker-lint rules. Hygiene: package-manager flags and caches, shell behaviour, exec form, health checks.
-import { stageChain } from '../dockerfile';
+import { nonPosixShell, stageChain } from '../dockerfile';
 import { runs, finalStage, isShellForm, aptInstall, all, declaredNames, type Hit, type Rule } from './rule';
-import type { InstructionInfo, Stage } from '../dockerfile';
 
 /** `-y`, `--yes`, `--assume-yes`, or quiet level 2 (`-qq`, `-q=2`, `--quiet --quiet`), which implies yes. */
 function assumesYes(args: string): boolean {
   if (/\s(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)(\s|$)/.test(args)) return true;
   const quiet = [...args.matchAll(/\s(?:-(q+)|--quiet)(?==(\d))?/g)].reduce((n, m) => n + (m[2] ? Number(m[2]) : m[1] ? m[1].length : 1), 0);
   return quiet >= 2 || /\s-q=([2-9])\b/.test(args);
-}
-
-/** A RUN under a SHELL that is not a POSIX shell (PowerShell, cmd): the shell rules do not read it. */
-function nonPosixShell(stage: Stage, run: InstructionInfo): boolean {
-  const shell = [...stage.instructions].filter((i) => i.keyword === 'SHELL' && i.line < run.line).pop();
-  return !!shell && /powershell|pwsh|cmd(\.exe)?["'\s,\]]/i.test(shell.args);
 }
 
 /** The text outside single and double quotes. */

@@ -117,7 +117,7 @@ export const SECURITY_RULES: Rule[] = [
     title: 'Remote ADD needs --checksum',
     why: 'Whatever the URL serves at build time ends up in the image; a checksum makes a changed or tampered download fail.',
     fix: 'Add `--checksum=sha256:<hex>`, or download in a RUN step that verifies it.',
-    refs: ['DL3020', 'CIS-4.9'],
+    refs: ['CIS-4.9', 'BuildKit:ADD --checksum'],
     check: ({ model }) =>
       all(model)
         .filter((i) => i.keyword === 'ADD' && !i.flags.checksum?.length)
@@ -155,7 +155,7 @@ export const SECURITY_RULES: Rule[] = [
     title: 'Never run a package index update alone',
     why: 'A cached `apt-get update` layer goes stale: later installs use an old index and miss security fixes, or fail.',
     fix: 'Update and install in the same RUN: `apt-get update && apt-get install -y ...`.',
-    refs: ['CIS-4.7', 'DL3009'],
+    refs: ['CIS-4.7'],
     check: ({ model }) =>
       runs(model)
         .filter((i) => /\b(apt-get|apt|apk|yum|dnf)\s+(update|makecache)\b/.test(i.args) && !/\binstall\b|\badd\b|\bupgrade\b/.test(i.args))
