@@ -184,6 +184,22 @@ describe('createNodesV2 on a workspace', () => {
     expect((await infer())['apps/api']['docker-build-worker'].options.plan.problems).toEqual([]);
   });
 
+  it('beside @nx/docker: no clash by default; a target name both plugins infer fails our build saying so (issue 20: 3)', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\n');
+    const nxDocker = { plugins: [{ plugin: '@org/docker' }, { plugin: '@nx/docker' }] };
+    expect((await infer(nxDocker))['apps/api']['docker-build'].options.plan.problems).toEqual([]);
+    expect(warnings.join('\n')).not.toContain('also inferred');
+    const taken = (await infer(nxDocker, { buildTargetName: 'docker:build' }))['apps/api']['docker:build'].options.plan.problems;
+    expect(taken).toEqual([
+      { line: 1, message: expect.stringContaining('target "docker:build" is also inferred by @nx/docker (its "buildTarget"), and Nx would merge') },
+    ]);
+    expect(warnings.join('\n')).toContain('target "docker:build" is also inferred by @nx/docker');
+    // @nx/docker's own names, renamed: ours may then use the default ones.
+    const renamed = { plugins: [{ plugin: '@nx/docker', options: { buildTarget: { name: 'container-build' }, runTarget: 'container-run' } }] };
+    expect((await infer(renamed, { buildTargetName: 'docker:build' }))['apps/api']['docker:build'].options.plan.problems).toEqual([]);
+    expect((await infer(renamed, { buildTargetName: 'container-build' }))['apps/api']['container-build'].options.plan.problems).toHaveLength(1);
+  });
+
   it("target options (part of Nx's task hash) are the same whatever git-ignored files a machine has; only the warning differs", async () => {
     write('.gitignore', 'apps/api/src/generated.py\n');
     write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');

@@ -10,6 +10,7 @@ import { composeServices } from '../core/compose';
 import { imageRepository } from '../core/naming';
 import type { CreateNodesResult, CreateNodesV2, TargetConfiguration } from '../utils/devkit';
 import { eachFile } from './each-file';
+import { otherDockerTargets, targetClashes, withClashes } from './other-plugins';
 import { InferenceCache } from './inference-cache';
 import { normalizeOptions, type DockerPluginOptions, type NormalizedOptions } from './options';
 import { projectBuildOptions, projectNameOf, readProjectFiles, type BuildVariant, type ProjectBuildOptions, type ProjectFiles } from './project-options';
@@ -230,6 +231,8 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
   const root = context.workspaceRoot;
+  const clashes = targetClashes(options, otherDockerTargets(context.nxJsonConfiguration?.plugins as Parameters<typeof otherDockerTargets>[0]));
+  if (clashes.length && files.length) warn(`@org/docker: ${clashes.join('\n')}.`);
   const compose: ComposeFiles = {
     production: composeServices(readText(join(root, options.composeFile)).text, dirname(options.composeFile)),
     development: composeServices(readText(join(root, options.composeDevFile)).text, dirname(options.composeDevFile)),
@@ -258,7 +261,7 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
     return { projects: { [projectRoot]: { targets: inferred.targets, metadata: { targetGroups: { Docker: inferred.groups } } } } };
   };
   try {
-    return rejectSharedRepositories(await eachFile(files, one));
+    return withClashes(rejectSharedRepositories(await eachFile(files, one)), clashes);
   } finally {
     cache.save();
   }
