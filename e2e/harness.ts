@@ -258,3 +258,19 @@ export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<Re
   }
   throw new Error(`${url} did not become healthy in ${timeoutMs} ms (last: ${last})`);
 }
+
+/** Removes what a CI-style suite started: its containers, its runners' workspaces (and images), its cache server. */
+export async function tearDown(containers: string[], workspaces: Array<Workspace | undefined>, cache?: { stop(): Promise<void> }): Promise<void> {
+  if (containers.length) await execa('docker', ['rm', '-f', ...containers], { reject: false });
+  for (const ws of workspaces) await ws?.dispose();
+  await cache?.stop();
+}
+
+/** The fields of an image.json the CI suites compare. */
+export interface PushedRecord {
+  contentTag: string;
+  nxHash: string;
+  digest?: string;
+  pushed: boolean;
+  references: string[];
+}

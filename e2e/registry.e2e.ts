@@ -4,19 +4,11 @@
 // image from the registry by digest; a poisoned entry is caught before it is used.
 import execa from 'execa';
 import { CacheServer } from './cache-server';
-import { publishedUrl, requireEngine, waitForHealth, Workspace } from './harness';
+import { publishedUrl, requireEngine, tearDown, waitForHealth, Workspace, type PushedRecord } from './harness';
 
 const REGISTRY = '127.0.0.1:5000';
 const PROJECTS = { base: 'docker/base', api: 'apps/api', worker: 'apps/worker' } as const;
 type Project = keyof typeof PROJECTS;
-
-interface Record_ {
-  contentTag: string;
-  nxHash: string;
-  digest?: string;
-  pushed: boolean;
-  references: string[];
-}
 
 async function registryDigest(ref: string): Promise<string | undefined> {
   const r = await execa('docker', ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'], { reject: false });
@@ -30,7 +22,7 @@ describe('CI: registry, remote Nx cache, promotion without rebuilds', () => {
   const containers: string[] = [];
   let env: Record<string, string>;
   const affected = ['affected', '-t', 'docker-build', '-c', 'ci', '--base=HEAD~1', '--head=HEAD', '--parallel=3'];
-  const record = (ws: Workspace, p: Project): Record_ => JSON.parse(ws.read(`dist/docker/${PROJECTS[p]}/image.json`));
+  const record = (ws: Workspace, p: Project): PushedRecord => JSON.parse(ws.read(`dist/docker/${PROJECTS[p]}/image.json`));
   const builds = (ws: Workspace) => ws.dockerCalls().filter((c) => c.startsWith('buildx build'));
 
   /** A runner that starts from nothing: a fresh clone, none of our images in the engine, BuildKit's cache pruned. */
@@ -58,12 +50,7 @@ describe('CI: registry, remote Nx cache, promotion without rebuilds', () => {
     runner1 = await Workspace.create('registry');
     env = { ...cache.env(), DOCKER_REGISTRY: REGISTRY };
   });
-  afterAll(async () => {
-    if (containers.length) await execa('docker', ['rm', '-f', ...containers], { reject: false });
-    for (const ws of others) await ws.dispose();
-    await runner1?.dispose();
-    await cache?.stop();
-  });
+  afterAll(() => tearDown(containers, [...others, runner1], cache));
 
   it('1. runner 1: affected -c ci pushes every image by content tag, records its digest and uploads the cache entries', async () => {
     const r = await runner1.nx(affected, env);

@@ -9,19 +9,11 @@ import { join } from 'node:path';
 import execa from 'execa';
 import { CacheServer } from './cache-server';
 import { FlakyRegistry } from './flaky-registry';
-import { publishedUrl, requireEngine, waitForHealth, Workspace, type NxResult } from './harness';
+import { publishedUrl, requireEngine, tearDown, waitForHealth, Workspace, type NxResult, type PushedRecord } from './harness';
 
 const REGISTRY = '127.0.0.1:5000';
 const SECRET = 'glpat-e2eSECRETtoken';
 const ORIGIN = `https://ci-bot:${SECRET}@git.example.com/acme/mlops.git`;
-
-interface Record_ {
-  contentTag: string;
-  nxHash: string;
-  digest?: string;
-  pushed: boolean;
-  references: string[];
-}
 
 async function raw(ref: string): Promise<{ digest?: string; annotations?: Record<string, string> } | undefined> {
   const r = await execa('docker', ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'], { reject: false });
@@ -55,7 +47,7 @@ describe('trust: what a pull-request runner writes cannot reach the main runner'
   const outputs: string[] = [];
   let mainEnv: Record<string, string>;
   let prEnv: Record<string, string>;
-  const record = (ws: Workspace, root: string): Record_ => JSON.parse(ws.read(`dist/docker/${root}/image.json`));
+  const record = (ws: Workspace, root: string): PushedRecord => JSON.parse(ws.read(`dist/docker/${root}/image.json`));
   const builds = (ws: Workspace) => ws.dockerCalls().filter((c) => c.startsWith('buildx build'));
   const ok = (r: NxResult) => ({ exitCode: r.exitCode, output: r.exitCode === 0 ? '' : r.output.slice(-4000) });
 
@@ -95,12 +87,7 @@ describe('trust: what a pull-request runner writes cannot reach the main runner'
     prEnv = { ...cache.env(), DOCKER_REGISTRY: REGISTRY };
     mainEnv = { ...prEnv, DOCKER_IMAGE_SIGNING_KEY: privateKey };
   });
-  afterAll(async () => {
-    if (containers.length) await execa('docker', ['rm', '-f', ...containers], { reject: false });
-    for (const ws of runners) await ws.dispose();
-    await main?.dispose();
-    await cache?.stop();
-  });
+  afterAll(() => tearDown(containers, [...runners, main], cache));
 
   it('1. the main runner pushes every image with a signature of its repository, digest and Nx hash', async () => {
     const r = await nx(main, ['run-many', '-t', 'docker-build', '-c', 'ci'], mainEnv);

@@ -1,7 +1,7 @@
 // Other Docker plugins registered beside this one. Nx merges targets of the same name inferred by
 // two plugins (the later one's options over the earlier one's), so a name both infer would build
 // with a mix of both plugins' options. Each clash is named, so the build target can refuse it.
-import type { BuildPlan } from '../core/build-plan';
+import { withBuildProblems } from './build-problems';
 import type { FileResults } from './each-file';
 import type { NormalizedOptions } from './options';
 
@@ -49,23 +49,5 @@ export function targetClashes(options: NormalizedOptions, others: Map<string, st
 
 /** The inference results with each clash as a problem of every build target: its build fails saying so, the graph still builds. */
 export function withClashes(results: FileResults, clashes: string[]): FileResults {
-  if (!clashes.length) return results;
-  return results.map(([file, r]) => {
-    const projects = Object.fromEntries(
-      Object.entries(r.projects ?? {}).map(([root, p]) => {
-        const targets = Object.fromEntries(
-          Object.entries(p.targets ?? {}).map(([name, t]) => {
-            const plan = t.options?.plan as BuildPlan | undefined;
-            if (t.executor !== '@org/docker:build' || !plan) return [name, t];
-            return [
-              name,
-              { ...t, options: { ...t.options, plan: { ...plan, problems: [...plan.problems, ...clashes.map((message) => ({ line: 1, message }))] } } },
-            ];
-          }),
-        );
-        return [root, { ...p, targets }];
-      }),
-    );
-    return [file, { ...r, projects }] as const;
-  });
+  return clashes.length ? withBuildProblems(results, () => clashes) : results;
 }

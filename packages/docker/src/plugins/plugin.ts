@@ -9,6 +9,7 @@ import type { BuildPlan } from '../core/build-plan';
 import { composeServices } from '../core/compose';
 import { imageRepository } from '../core/naming';
 import type { CreateNodesResult, CreateNodesV2, TargetConfiguration } from '../utils/devkit';
+import { withBuildProblems } from './build-problems';
 import { eachFile } from './each-file';
 import { otherDockerTargets, targetClashes, withClashes } from './other-plugins';
 import { InferenceCache } from './inference-cache';
@@ -206,24 +207,15 @@ function rejectSharedRepositories(results: Results): Results {
     for (const [root, p] of Object.entries(r.projects ?? {}))
       for (const [name, t] of Object.entries(p.targets ?? {}))
         if (t.executor === '@org/docker:build') owners.set(String(t.options?.image), [...(owners.get(String(t.options?.image)) ?? []), `${root}:${name}`]);
-  const shared = [...owners.entries()].filter(([, list]) => list.length > 1);
-  if (!shared.length) return results;
-  return results.map(([file, r]) => {
-    const projects = Object.fromEntries(
-      Object.entries(r.projects ?? {}).map(([root, p]) => {
-        const targets = Object.fromEntries(
-          Object.entries(p.targets ?? {}).map(([name, t]) => {
-            const clash = shared.find(([image]) => t.executor === '@org/docker:build' && String(t.options?.image) === image);
-            if (!clash || !t.options?.plan) return [name, t];
-            const message = `image repository ${clash[0]} is also built by ${clash[1].filter((o) => o !== `${root}:${name}`).join(', ')}; give one of them another name (plugin option "repository", or rename the Dockerfile or project)`;
-            warn(`${t.options.plan.dockerfile}:1: ${message}`);
-            return [name, { ...t, options: { ...t.options, plan: { ...t.options.plan, problems: [...t.options.plan.problems, { line: 1, message }] } } }];
-          }),
-        );
-        return [root, { ...p, targets }];
-      }),
-    );
-    return [file, { ...r, projects }] as Results[number];
+  const shared = new Map([...owners.entries()].filter(([, list]) => list.length > 1));
+  if (!shared.size) return results;
+  return withBuildProblems(results, (root, name, t) => {
+    const image = String(t.options?.image);
+    const others = shared.get(image)?.filter((o) => o !== `${root}:${name}`);
+    if (!others) return [];
+    const message = `image repository ${image} is also built by ${others.join(', ')}; give one of them another name (plugin option "repository", or rename the Dockerfile or project)`;
+    warn(`${(t.options?.plan as { dockerfile: string }).dockerfile}:1: ${message}`);
+    return [message];
   });
 }
 
