@@ -9,6 +9,11 @@ async function build(options, context) {
   return require('../dist/src/executors/build/executor').default(options, context);
 }
 
+// Batch mode (`--batch`): every docker-build task of the run in this one process.
+async function* buildBatch(taskGraph, inputs, overrides, context) {
+  yield* require('../dist/src/executors/build/batch').default(taskGraph, inputs, overrides, context);
+}
+
 async function run(options, context) {
   return require('../dist/src/executors/run/executor').default(options, context);
 }
@@ -33,4 +38,4 @@ async function audit(options, context) {
   return require('../dist/src/executors/audit/executor').default(options, context);
 }
 
-module.exports = { build, run, compose, push, perf, lint, audit };
+module.exports = { build, buildBatch, run, compose, push, perf, lint, audit };

@@ -32,11 +32,13 @@ export interface ImageRecord {
 
 export const IMAGE_RECORD = 'image.json';
 /**
- * The content tag alone, beside image.json. Dependent builds hash this file, not image.json:
- * they depend on which build their upstream is (its Nx hash), not on when or how long it
- * took, so an upstream found in the registry or restored from any cache hashes the same.
+ * The content tag alone, beside image.json. Audits hash this file, not image.json: they depend
+ * on which build the image is (its Nx hash), not on when or how long it took, so an image found
+ * in the registry or restored from any cache hashes the same.
  */
 export const IMAGE_REF = 'image.ref';
+/** Every file a docker-build writes to its outputs. */
+export const IMAGE_OUTPUTS = [IMAGE_RECORD, IMAGE_REF] as const;
 
 export function imageRecordPath(outputDir: string): string {
   return join(outputDir, IMAGE_RECORD);

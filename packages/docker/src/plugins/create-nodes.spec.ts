@@ -213,4 +213,24 @@ describe('createNodesV2 on a workspace', () => {
     expect(withIgnored).toEqual(clean);
     expect(withIgnored.plan.unhashed).toBeUndefined();
   });
+  it("an image built on another project's image hashes that build's inputs, transitively, by name (batch mode needs final hashes)", async () => {
+    write('docker/base/project.json', JSON.stringify({ name: 'base' }));
+    write('docker/base/Dockerfile', 'FROM python:3.12-slim\nRUN true\n');
+    write('apps/api/Dockerfile', 'FROM base:latest\nCOPY src/ /app/\n');
+    write('apps/web/project.json', JSON.stringify({ name: 'web' }));
+    write('apps/web/Dockerfile.worker', 'ARG API=api:latest\nFROM ${API}\n');
+    const files = fg.sync(DOCKERFILE_GLOB, { cwd: root, dot: true });
+    const results = await createNodesV2[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never);
+    const projects = Object.fromEntries(results.flatMap(([, r]) => Object.entries(r.projects ?? {})));
+    const upstream = (root: string, target: string) => (projects[root].targets?.[target].inputs ?? []).filter((i) => typeof i === 'object' && 'input' in i);
+    expect(upstream('docker/base', 'docker-build')).toEqual([]);
+    expect(upstream('apps/api', 'docker-build')).toEqual([{ input: 'docker-build', projects: ['base'] }]);
+    expect(upstream('apps/web', 'docker-build-worker')).toEqual([{ input: 'docker-build', projects: ['api', 'base'] }]);
+    // What those names stand for: each build target's own inputs, never its dependencies' outputs.
+    expect(projects['docker/base'].namedInputs?.['docker-build']).toEqual(
+      (projects['docker/base'].targets?.['docker-build'].inputs ?? []).filter((i) => typeof i === 'string' || !('dependentTasksOutputFiles' in i)),
+    );
+    expect(projects['apps/web'].namedInputs?.['docker-build-worker']).toBeDefined();
+    expect(JSON.stringify(projects['apps/api'].targets?.['docker-build'].inputs)).toContain('"dependentTasksOutputFiles":"**/!(image.json|image.ref)"');
+  });
 });

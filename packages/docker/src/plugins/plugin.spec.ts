@@ -63,7 +63,7 @@ describe('inference', () => {
       '!{projectRoot}/**/__pycache__',
       '!{projectRoot}/**/__pycache__/**/*',
       { env: 'APP_VERSION' },
-      { dependentTasksOutputFiles: '**/!(image.json)' },
+      { dependentTasksOutputFiles: '**/!(image.json|image.ref)' },
     ]);
     expect(targets['docker-run']).toMatchObject({
       executor: '@org/docker:run',

@@ -20,6 +20,7 @@ import {
   buildTargetConfig,
   composeTargetConfigs,
   lintTargetConfig,
+  ownInputs,
   perfTargetConfig,
   pushTargetConfig,
   runTargetConfig,
@@ -27,11 +28,12 @@ import {
   type ProjectFacts,
 } from './targets';
 import { unhashedListing, type UnhashedListing } from './unhashed';
+import { withUpstreamInputs } from './upstream-inputs';
 
 export { CI, type ComposeFiles } from './targets';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
-const PLUGIN_VERSION = '7';
+const PLUGIN_VERSION = '8';
 
 /** `Dockerfile` -> '' (the main one); `Dockerfile.worker` / `worker.Dockerfile` -> `worker`; `Containerfile` -> `containerfile`. */
 export function dockerfileName(file: string): string | undefined {
@@ -63,7 +65,10 @@ function ignoreFor(root: string, dockerfile: string, context: string): { path: s
 }
 
 export interface Inferred {
+  projectName: string;
   targets: Record<string, TargetConfiguration>;
+  /** The build target's own inputs, named after it: what its dependents' hashes include. */
+  namedInputs: Record<string, NonNullable<TargetConfiguration['inputs']>>;
   groups: string[];
   warnings: string[];
 }
@@ -188,7 +193,7 @@ export function inferTargets(input: InferenceInput, prepared: Prepared = prepare
   }
   const unhashed = unhashedWarning(dockerfile, main, project.buildOutputs);
   if (unhashed) warnings.push(unhashed);
-  return { targets, groups: Object.keys(targets), warnings };
+  return { projectName, targets, namedInputs: { [buildName]: ownInputs(targets[buildName]) }, groups: Object.keys(targets), warnings };
 }
 
 type Results = Awaited<ReturnType<CreateNodesV2[1]>>;
@@ -231,6 +236,7 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
   };
   const unhashed = unhashedListing(root);
   const targetDefaults = context.nxJsonConfiguration?.targetDefaults as Record<string, unknown> | undefined;
+  const projectNames = new Map<string, string>();
   const one = async (file: string): Promise<CreateNodesResult> => {
     if (dockerfileName(file) === undefined) return {};
     const projectRoot = dirname(file);
@@ -250,10 +256,12 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
       cache.set(key, inferred);
     }
     for (const w of inferred.warnings) warn(w);
-    return { projects: { [projectRoot]: { targets: inferred.targets, metadata: { targetGroups: { Docker: inferred.groups } } } } };
+    projectNames.set(projectRoot, inferred.projectName);
+    const project = { targets: inferred.targets, namedInputs: inferred.namedInputs, metadata: { targetGroups: { Docker: inferred.groups } } };
+    return { projects: { [projectRoot]: project } };
   };
   try {
-    return withClashes(rejectSharedRepositories(await eachFile(files, one)), clashes);
+    return withUpstreamInputs(withClashes(rejectSharedRepositories(await eachFile(files, one)), clashes), projectNames);
   } finally {
     cache.save();
   }

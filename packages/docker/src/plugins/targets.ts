@@ -2,6 +2,7 @@
 // build plan(s) and names and returns one target configuration; none reads a file.
 import { basename, posix } from 'node:path';
 import type { BuildPlan } from '../core/build-plan';
+import { IMAGE_OUTPUTS } from '../core/image-record';
 import type { ComposeService } from '../core/compose';
 import { envReferences } from '../core/env-args';
 import type { TargetConfiguration } from '../utils/devkit';
@@ -35,6 +36,11 @@ export interface ProjectFacts {
   plan: BuildPlan;
   /** Plans of configurations whose options change what the build reads. */
   configurationPlans: Record<string, BuildPlan>;
+}
+
+/** A build target's own inputs (what upstream-inputs.ts names): all but the dependencies' outputs. */
+export function ownInputs(target: TargetConfiguration): NonNullable<TargetConfiguration['inputs']> {
+  return (target.inputs ?? []).filter((i) => typeof i === 'string' || !('dependentTasksOutputFiles' in i));
 }
 
 /** `{workspaceRoot}`-relative path as an Nx input token, preferring `{projectRoot}`. */
@@ -114,9 +120,10 @@ export function buildTargetConfig(f: ProjectFacts): TargetConfiguration {
       ...envs.map((env) => ({ env })),
       // The ci configuration pushes to $DOCKER_REGISTRY: another registry is another image name.
       ...(f.options.registry ? [] : [{ env: 'DOCKER_REGISTRY' }]),
-      // What a `build` target produced (even when restored from cache), and which build each
-      // upstream image is (image.ref); not image.json, whose timings differ between equal builds.
-      { dependentTasksOutputFiles: '**/!(image.json)' },
+      // What a `build` target produced (even when restored from cache). Upstream images are
+      // hashed by their inputs (plugins/upstream-inputs.ts), never by their records: then the
+      // hash is final before the upstream runs, as batch mode needs.
+      { dependentTasksOutputFiles: `**/!(${IMAGE_OUTPUTS.join('|')})` },
     ],
     outputs: [`{workspaceRoot}/${outputPath}`],
     options: buildOptions,

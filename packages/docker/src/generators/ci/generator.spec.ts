@@ -19,6 +19,7 @@ const EXECUTOR_SCHEMAS: Record<string, string> = {
 // Nx's own flags for run-many / affected.
 const NX_FLAGS = new Set([
   'parallel',
+  'batch',
   'base',
   'head',
   'outputStyle',
@@ -104,7 +105,7 @@ describe('ci generator', () => {
     expect(pr.steps.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci',
       'npx nx affected -t docker-lint',
-      'npx nx affected -t docker-build --parallel=3',
+      'npx nx affected -t docker-build --batch --parallel=3',
       'npx nx affected -t docker-audit',
     ]);
     expect(pr.steps.some((s) => s.uses === 'docker/login-action@v3')).toBe(false);
@@ -128,7 +129,7 @@ describe('ci generator', () => {
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci',
       'npx nx affected -t docker-lint',
-      'npx nx affected -t docker-build -c ci --parallel=3',
+      'npx nx affected -t docker-build -c ci --batch --parallel=3',
       'npx nx affected -t docker-audit -c ci',
       'npx nx run-many -t docker-perf',
       'npx nx affected -t docker-push -c ci',
@@ -151,7 +152,7 @@ describe('ci generator', () => {
       password: '${{ secrets.REGISTRY_PASSWORD }}',
     });
     expect(steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')?.with).toEqual({ 'main-branch-name': 'trunk' });
-    expect(steps.map((s) => s.run)).toContain('npx nx affected -t docker-build -c ci --parallel=2');
+    expect(steps.map((s) => s.run)).toContain('npx nx affected -t docker-build -c ci --batch --parallel=2');
   });
 
   it('the reference check catches a misspelt target, a missing configuration and an unknown option', () => {

@@ -84,7 +84,8 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
       ...setup(o),
       ...lint,
       { uses: 'docker/setup-buildx-action@v3', with: { driver: 'docker' } },
-      { name: 'Build affected images (local engine, not pushed)', run: `npx nx affected -t docker-build --parallel=${o.parallel}` },
+      // --batch: every image of the run in one process (no task process per image).
+      { name: 'Build affected images (local engine, not pushed)', run: `npx nx affected -t docker-build --batch --parallel=${o.parallel}` },
       { name: 'Audit the built images', run: 'npx nx affected -t docker-audit' },
     ],
   };
@@ -100,7 +101,7 @@ export function workflow(o: WorkflowOptions): Record<string, unknown> {
       login(o.registry),
       {
         name: 'Build affected images (pushed by content tag; unchanged ones come from the Nx remote cache or the registry)',
-        run: `npx nx affected -t docker-build -c ci --parallel=${o.parallel}`,
+        run: `npx nx affected -t docker-build -c ci --batch --parallel=${o.parallel}`,
         // Only this job (never a pull request's) gets the key that signs pushed images (nx g @org/docker:signing-key).
         env: { [SIGNING_KEY_ENV]: `\${{ secrets.${SIGNING_KEY_ENV} }}` },
       },
