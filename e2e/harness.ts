@@ -88,6 +88,26 @@ export class Workspace {
   }
 
   /**
+   * A copy of this repository's reference system (apps/, docker/, libs/, nx.json) wired to the
+   * compiled plugin, committed. Its images keep their own names (python-base, ingestion-api...).
+   */
+  static async reference(): Promise<Workspace> {
+    const root = mkdtempSync(join(tmpdir(), 'org-docker-reference-'));
+    const ws = new Workspace(root);
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+    const nxJson = JSON.parse(readFileSync(join(REPO, 'nx.json'), 'utf8')) as { plugins: Array<{ plugin: string }> };
+    for (const p of nxJson.plugins) if (p.plugin === './packages/docker') p.plugin = '@org/docker';
+    ws.write('nx.json', `${JSON.stringify(nxJson, null, 2)}\n`);
+    ws.write('.gitignore', 'node_modules\ndist\n.nx\n.shim\n');
+    ws.installDockerShim();
+    await ws.git('init', '-q', '-b', 'main');
+    await ws.commit('workspace');
+    for (const dir of ['apps', 'docker', 'libs']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+    await ws.commit('reference system');
+    return ws;
+  }
+
+  /**
    * An empty workspace with its own node_modules, as a user starts one: a package.json, an
    * empty nx.json and git; the caller installs Nx (and the plugin) into it.
    */

@@ -3,6 +3,8 @@ import json
 import os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import job_models
+
 SERVICE = os.environ.get("SERVICE_NAME", "transcription-worker")
 PORT = int(os.environ.get("PORT", "8000"))
 GREETING = "Hello from transcription-worker"
@@ -13,7 +15,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/health":
             status, body = 200, {"status": "ok", "service": SERVICE}
         elif self.path == "/":
-            status, body = 200, {"message": GREETING, "service": SERVICE}
+            status, body = 200, {"message": GREETING, "service": SERVICE, "jobs": job_models.describe()}
         else:
             status, body = 404, {"error": "not found"}
         data = json.dumps(body).encode()

@@ -1,6 +1,7 @@
 // Static findings about a Dockerfile that cost build time: a dependency install placed after a
 // copy of the sources, install steps without a cache mount, unpinned base images. Pure (no
 // I/O); shared by docker-perf's diagnosis and the lint rules.
+import { imageOwner } from './image-graph';
 import { neededStages, nonPosixShell, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -123,11 +124,17 @@ export function installWithoutCacheMount(model: DockerfileModel, target?: string
 }
 
 /** Base images referenced by tag only (or not at all): the build can change under you. */
-export function unpinnedBaseImages(model: DockerfileModel, target?: string, everyStage = false): Finding[] {
+/**
+ * Base images not pinned by digest. `workspaceImages` are built in the workspace: the build is
+ * handed their exact content tag, so whatever tag the Dockerfile names is never what is used.
+ */
+export function unpinnedBaseImages(model: DockerfileModel, target?: string, everyStage = false, workspaceImages: string[] = []): Finding[] {
   const findings: Finding[] = [];
+  const owned = workspaceImages.map((repository) => ({ repository }));
   for (const stage of stagesOf(model, target, everyStage)) {
     const image = stage.image;
     if (!image || image === 'scratch' || stageChain(model, stage).length > 1) continue;
+    if (owned.length && imageOwner(image, owned)) continue;
     if (/@sha256:[a-f0-9]{64}$/.test(image)) continue;
     const slash = image.lastIndexOf('/');
     const tag = image.lastIndexOf(':') > slash ? image.slice(image.lastIndexOf(':') + 1) : undefined;

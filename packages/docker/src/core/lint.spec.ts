@@ -49,6 +49,16 @@ describe('docker-lint', () => {
     expect(unknownRules({ 'runs-as-root': 'off', 'no-such-rule': 'error' })).toEqual(['no-such-rule']);
   });
 
+  it('an image the workspace builds is no tag finding in any stage: the build is handed its exact content tag', () => {
+    const text = 'ARG BASE=python-base:latest\nFROM ${BASE} AS app\nUSER 10001\nFROM acme/cuda-base AS gpu\nUSER 10001\nFROM python:3.12-slim\nUSER 10001\n';
+    const ids = (workspaceImages?: string[]) =>
+      lintText('Dockerfile', text, { workspaceImages })
+        .findings.filter((f) => f.id.startsWith('base-image'))
+        .map((f) => `${f.id}:${f.line}`);
+    expect(ids()).toEqual(['base-image-latest:2', 'base-image-latest:4', 'base-image-unpinned:6']);
+    expect(ids(['python-base', 'registry.example.com/acme/cuda-base'])).toEqual(['base-image-unpinned:6']);
+  });
+
   it('fails at or above the threshold', () => {
     const warnOnly = [lintText('Dockerfile', 'FROM python:3.12-slim\nCMD python app.py\nUSER 10001\n', { rules: { 'base-image-unpinned': 'off' } })];
     expect(fails(warnOnly, 'error')).toBe(false);

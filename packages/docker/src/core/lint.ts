@@ -16,6 +16,8 @@ export interface LintOptions {
   ignore?: IgnorePattern[];
   contextFiles?: string[];
   readContextFile?: (path: string) => string | undefined;
+  /** Images built in the workspace (handed over by content tag): their tags are not findings. */
+  workspaceImages?: string[];
 }
 
 export interface LintResult {
@@ -73,6 +75,7 @@ export function lintText(file: string, text: string, options: LintOptions = {}):
     contextFiles: options.contextFiles,
     readContextFile: options.readContextFile,
     target: options.target,
+    workspaceImages: options.workspaceImages,
   };
   const silenced = pragmas(text);
   let suppressed = 0;

@@ -264,6 +264,8 @@ export function composeTargetConfigs(f: ProjectFacts, compose: ComposeFiles): Re
     targets[o.devTargetName] = {
       executor: '@org/docker:compose',
       continuous: true,
+      // Compose builds the development stage itself, FROM the images of the projects it builds on.
+      dependsOn: [`^${o.buildTargetName}`],
       options: { files: [o.composeFile, o.composeDevFile], service: prod.service, build: true },
       metadata: {
         technologies: ['docker'],

@@ -11,6 +11,8 @@ export interface LintContext {
   contextFiles?: string[];
   readContextFile?: (path: string) => string | undefined;
   target?: string;
+  /** Images built in the workspace, handed to the build by content tag. */
+  workspaceImages?: string[];
 }
 
 export interface Hit {

@@ -136,7 +136,7 @@ export const SECURITY_RULES: Rule[] = [
     why: 'latest (or no tag) changes whenever upstream pushes: builds stop being reproducible and every layer is invalidated.',
     fix: 'Use a specific tag, ideally pinned by digest: `python:3.12-slim@sha256:...`.',
     refs: ['DL3006', 'DL3007', 'DKL-DI-0006'],
-    check: (ctx) => fromAnalysis(unpinnedBaseImages(ctx.model, ctx.target, true).filter((f) => f.id === 'base-image-latest')),
+    check: (ctx) => fromAnalysis(unpinnedBaseImages(ctx.model, ctx.target, true, ctx.workspaceImages).filter((f) => f.id === 'base-image-latest')),
   },
   {
     id: 'base-image-unpinned',
@@ -146,7 +146,7 @@ export const SECURITY_RULES: Rule[] = [
     why: 'A tag can be re-pushed; only a digest names exactly the image you reviewed.',
     fix: '`FROM name:tag@sha256:...` (`nx g @org/docker:dockerfile --pinDigests`), keeping it in an ARG so tests can override it.',
     refs: ['CIS-4.2'],
-    check: (ctx) => fromAnalysis(unpinnedBaseImages(ctx.model, ctx.target, true).filter((f) => f.id === 'base-image-unpinned')),
+    check: (ctx) => fromAnalysis(unpinnedBaseImages(ctx.model, ctx.target, true, ctx.workspaceImages).filter((f) => f.id === 'base-image-unpinned')),
   },
   {
     id: 'update-alone',

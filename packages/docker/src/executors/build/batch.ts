@@ -93,7 +93,7 @@ export default async function* buildBatch(
           return await buildOne(inputs[id], taskContext, task.hash);
         } catch (e) {
           // An unexpected error fails this task only; the batch goes on.
-          console.error(`✖ ${id}: ${(e as Error).stack ?? String(e)}`);
+          process.stderr.write(`✖ ${id}: ${(e as Error).stack ?? String(e)}\n`);
           return { success: false };
         }
       }),

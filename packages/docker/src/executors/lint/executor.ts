@@ -27,6 +27,7 @@ export default async function lintExecutor(options: LintExecutorSchema, context:
     rules: options.rules,
     target: options.target,
     buildArgs: options.buildArgs,
+    workspaceImages: options.workspaceImages,
     ignore: ignoreFile ? readIgnore(ignoreFile) : undefined,
     contextFiles: existsSync(contextDir) ? contextListing(contextDir) : undefined,
     readContextFile: (p) => {

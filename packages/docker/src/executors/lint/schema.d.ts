@@ -9,6 +9,8 @@ export interface LintExecutorSchema {
   rules?: Record<string, RuleSetting>;
   failOn?: Threshold;
   format?: 'text' | 'json' | 'sarif';
+  /** Workspace-built images this Dockerfile uses (inferred): their tags are not findings. */
+  workspaceImages?: string[];
   /** The SARIF file (always written), relative to the workspace root. */
   sarifFile: string;
 }
