@@ -140,6 +140,45 @@ describe('generators (real engine)', () => {
     }
   });
 
+  it('base-image, then a service --base --lib: built on the exact base Nx built, with the library, rebuilt when the base changes', async () => {
+    const base = await ws.nx(['g', '@org/docker:base-image', 'py-base', '--systemPackages=libsndfile1']);
+    expect(base.exitCode).toBe(0);
+    ws.write('libs/shared/project.json', JSON.stringify({ name: 'shared' }));
+    ws.write('libs/shared/shared_models/__init__.py', 'VERSION = "v1"\n');
+    const svc = await ws.nx(['g', '@org/docker:service', 'on-base', '--runtime=python', '--base=py-base', '--lib=shared', `--port=${BASE_PORT + 6}`]);
+    expect(svc.exitCode).toBe(0);
+    await ws.commit('base and service on it');
+    const build = await ws.nx(['run', 'on-base:docker-build']);
+    expect(build.exitCode).toBe(0);
+    const baseRecord = ws.imageRecord('docker/py-base');
+    expect(build.output).toContain(`PYTHON_BASE=${baseRecord.contentTag}`);
+    const record = ws.imageRecord('apps/on-base');
+    const out = await execa('docker', [
+      'run',
+      '--rm',
+      '--entrypoint',
+      'python',
+      record.contentTag,
+      '-c',
+      'import shared_models, os; print(shared_models.VERSION, os.getuid())',
+    ]);
+    expect(out.stdout.trim()).toBe('v1 10001');
+    const c = await startContainer(record.contentTag, BASE_PORT + 6);
+    try {
+      expect(await waitForHealth(`${c.url}/health`)).toEqual({ status: 'ok', service: 'on-base' });
+    } finally {
+      await c.stop();
+    }
+    // A change to the base: the service is rebuilt on the new one.
+    const head = await ws.git('rev-parse', 'HEAD');
+    ws.write('docker/py-base/requirements.txt', `${ws.read('docker/py-base/requirements.txt')}# changed\n`);
+    const again = await ws.nx(['affected', '-t', 'docker-build', `--base=${head}`]);
+    expect(again.exitCode).toBe(0);
+    expect(Object.keys(ws.lastRun()).sort()).toEqual(['on-base:docker-build', 'py-base:docker-build']);
+    expect(ws.imageRecord('apps/on-base').contentTag).not.toBe(record.contentTag);
+    await ws.commit('base changed');
+  });
+
   it('a source change re-runs no dependency install; a manifest or lockfile change does', async () => {
     for (const r of RUNTIMES) {
       const root = `apps/svc-${r}`;

@@ -2,7 +2,10 @@
 // with the floors under them, on the reference workspace (apps/) and optionally with N more
 // services made by `nx g @org/docker:service`. One run, side by side, the tools taking turns:
 //   (a) no-op: build every image again, nothing changed;
-//   (b) one-service change: one new line in apps/ingestion-api/src/main.py, committed.
+//   (b) one-service change: one new line in apps/ingestion-api/src/main.py, committed;
+//   (c) base change: a new RUN line in docker/python-base/Dockerfile, committed (the base and
+//       every service built on it are rebuilt).
+// This plugin runs per task and with --batch (every image of the run in one process).
 // Floors: Nx alone (no Docker plugin; a cached `nx:noop` target on the same projects, run the
 // same way) and a direct `docker buildx build` of the changed image. Nx tools run with the Nx
 // daemon off (as in CI) and on. Each tool has its own clone (one BuildKit cache, warmed first).
@@ -19,8 +22,11 @@ const arg = (name: string, fallback: number) => Number(process.argv.find((a) => 
 const ROUNDS = arg('rounds', 3);
 const SERVICES = arg('services', 0);
 const CHANGED = 'apps/ingestion-api/src/main.py';
+const BASE = 'docker/python-base/Dockerfile';
+/** The reference services built FROM python-base (the base-change scenario rebuilds them). */
+const PYTHON_ON_BASE = 3;
 
-type Scenario = 'noop' | 'change';
+type Scenario = 'noop' | 'change' | 'base';
 interface Tool {
   name: string;
   root: string;
@@ -108,10 +114,67 @@ function floorTargets(root: string): void {
   }
 }
 
-async function changeOneService(root: string, marker: string): Promise<void> {
-  const file = join(root, CHANGED);
-  writeFileSync(file, `${readFileSync(file, 'utf8')}# bench ${marker}\n`);
+async function change(root: string, scenario: Exclude<Scenario, 'noop'>, marker: string): Promise<void> {
+  const file = join(root, scenario === 'change' ? CHANGED : BASE);
+  const line = scenario === 'change' ? `# bench ${marker}` : `RUN echo ${marker} > /tmp/bench-marker`;
+  writeFileSync(file, `${readFileSync(file, 'utf8')}${line}\n`);
   await git(root, 'commit', '-q', '-am', `bench ${marker}`);
+}
+
+/**
+ * @nx/docker as a user would have to set it up for this system: it infers `docker build .` with
+ * no image edges, so each Python service gets the stage, the job-model context and its base as
+ * an implicit dependency (built first, `^docker:build`), and each base the tag the services use.
+ */
+function nxDockerSetup(root: string): void {
+  editJson(join(root, 'nx.json'), (json) => {
+    json.plugins = ['@nx/docker'];
+    json.targetDefaults = {};
+  });
+  for (const base of ['python-base', 'cuda-python-base'])
+    editJson(join(root, 'docker', base, 'project.json'), (json) => {
+      json.targets = { 'docker:build': { options: { args: [`--tag docker-${base}`, `--tag ${base}:latest`] } } };
+    });
+  const apps = execa.sync('git', ['ls-files', 'apps/*/project.json'], { cwd: root }).stdout.split('\n').filter(Boolean);
+  for (const file of apps) {
+    const dir = file.replace(/\/project\.json$/, '');
+    const text = readFileSync(join(root, dir, 'Dockerfile'), 'utf8');
+    const base = ['cuda-python-base', 'python-base'].find((b) => text.includes(`${b}:latest`));
+    if (!base) continue;
+    editJson(join(root, file), (json) => {
+      const stage = (json.targets as Record<string, { options?: { target?: string } }>)['docker-build']?.options?.target ?? 'production';
+      json.implicitDependencies = [base];
+      json.targets = {
+        'docker:build': {
+          dependsOn: ['^docker:build'],
+          options: { args: [`--tag ${dir.replace('/', '-')}`, `--target ${stage}`, '--build-context job-models=../../libs/job-models'] },
+        },
+      };
+    });
+  }
+}
+
+/**
+ * bake over the compose file knows nothing of the base images: a bake file adds their targets
+ * and hands each service its base through a `target:` context, as a bake user would write it.
+ */
+function bakeFile(root: string): void {
+  const config = JSON.parse(execa.sync('docker', ['compose', '-f', join(root, 'docker/compose/docker-compose.yml'), 'config', '--format', 'json']).stdout) as {
+    services: Record<string, { build?: { additional_contexts?: Record<string, string> } }>;
+  };
+  const services = Object.keys(config.services);
+  const bases = ['python-base', 'cuda-python-base'];
+  const target: Record<string, unknown> = Object.fromEntries(bases.map((b) => [b, { context: `../${b}`, tags: [`${b}:latest`] }]));
+  for (const s of services) {
+    const text = readFileSync(join(root, 'apps', s, 'Dockerfile'), 'utf8');
+    const contexts = Object.fromEntries(bases.filter((b) => text.includes(`${b}:latest`)).map((b) => [b, `target:${b}`]));
+    // The compose file's own contexts (the job model) stay: a target's contexts are replaced as a whole.
+    if (Object.keys(contexts).length) target[s] = { contexts: { ...config.services[s].build?.additional_contexts, ...contexts } };
+  }
+  writeFileSync(
+    join(root, 'docker/compose/docker-bake.json'),
+    `${JSON.stringify({ group: { default: { targets: [...bases, ...services] } }, target }, null, 2)}\n`,
+  );
 }
 
 const median = (xs: number[]) => {
@@ -123,36 +186,36 @@ const fmt = (s: number | undefined) => (s === undefined ? '—' : `${s.toFixed(2
 async function main(): Promise<void> {
   const { stdout: version } = await execa('docker', ['version', '--format', '{{.Server.Version}}']);
   const source = await workspace(SERVICES);
-  const images = 6 + SERVICES;
+  const images = 8 + SERVICES;
   console.log(`Docker ${version}; ${ROUNDS} round(s); ${images} images (reference workspace + ${SERVICES} generated services)`);
   const affected = ['affected', '--base=HEAD~1', '--head=HEAD'];
   const roots = {
     org: await clone(source, 'org'),
-    nx: await clone(source, 'nx', (root) =>
-      editJson(join(root, 'nx.json'), (json) => {
-        json.plugins = ['@nx/docker'];
-        json.targetDefaults = {};
-      }),
-    ),
+    nx: await clone(source, 'nx', nxDockerSetup),
     floor: await clone(source, 'floor', floorTargets),
-    bake: await clone(source, 'bake'),
+    bake: await clone(source, 'bake', bakeFile),
     direct: await clone(source, 'direct'),
   };
   const tools: Tool[] = [];
   const nxTools = (daemon: boolean): Tool[] => {
     const d = daemon ? 'daemon on' : 'daemon off';
+    const org = (batch: string[]) => ({
+      noop: ['nx', 'run-many', '-t', 'docker-build', ...batch],
+      change: ['nx', ...affected, '-t', 'docker-build', ...batch],
+      base: ['nx', ...affected, '-t', 'docker-build', ...batch],
+    });
     return [
-      {
-        name: `@org/docker (${d})`,
-        root: roots.org,
-        daemon,
-        commands: { noop: ['nx', 'run-many', '-t', 'docker-build'], change: ['nx', ...affected, '-t', 'docker-build'] },
-      },
+      { name: `@org/docker (${d})`, root: roots.org, daemon, commands: org([]) },
+      { name: `@org/docker --batch (${d})`, root: roots.org, daemon, commands: org(['--batch']) },
       {
         name: `@nx/docker (${d})`,
         root: roots.nx,
         daemon,
-        commands: { noop: ['nx', 'run-many', '-t', 'docker:build'], change: ['nx', ...affected, '-t', 'docker:build'] },
+        commands: {
+          noop: ['nx', 'run-many', '-t', 'docker:build'],
+          change: ['nx', ...affected, '-t', 'docker:build'],
+          base: ['nx', ...affected, '-t', 'docker:build'],
+        },
       },
       {
         name: `floor: Nx alone (${d})`,
@@ -162,13 +225,27 @@ async function main(): Promise<void> {
       },
     ];
   };
-  const bake = ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--load'];
+  const bake = ['docker', 'buildx', 'bake', '--file', 'docker-compose.yml', '--file', 'docker-bake.json', '--load'];
   const others: Tool[] = [
-    { name: 'buildx bake', root: roots.bake, cwd: 'docker/compose', commands: { noop: bake, change: bake } },
+    { name: 'buildx bake', root: roots.bake, cwd: 'docker/compose', commands: { noop: bake, change: bake, base: bake } },
     {
       name: 'floor: direct buildx build of the changed image',
       root: roots.direct,
-      commands: { change: ['docker', 'buildx', 'build', '--load', '--target', 'production', '-t', 'bench-direct/ingestion-api', 'apps/ingestion-api'] },
+      commands: {
+        change: [
+          'docker',
+          'buildx',
+          'build',
+          '--load',
+          '--target',
+          'production',
+          '--build-context',
+          'job-models=libs/job-models',
+          '-t',
+          'bench-direct/ingestion-api',
+          'apps/ingestion-api',
+        ],
+      },
     },
   ];
   const times = new Map<Tool, Record<Scenario, number[]>>();
@@ -182,7 +259,7 @@ async function main(): Promise<void> {
     // daemon-off rows are timed: first the daemon off with bake and buildx, then the daemon on.
     for (const phase of [[...nxTools(false), ...others], nxTools(true)]) {
       tools.push(...phase);
-      for (const t of phase) times.set(t, { noop: [], change: [] });
+      for (const t of phase) times.set(t, { noop: [], change: [], base: [] });
       // Warm-up: everything built once (one BuildKit cache), every Nx cache filled, daemons started.
       for (const t of phase) console.log(`warm-up ${t.name}: ${(await timed(t, t.commands.noop ?? t.commands.change ?? [])).toFixed(1)} s`);
       for (let round = 0; round < ROUNDS; round++) {
@@ -190,9 +267,15 @@ async function main(): Promise<void> {
           const m = times.get(t) as Record<Scenario, number[]>;
           if (t.commands.noop) m.noop.push(await timed(t, t.commands.noop));
           // Each clone gets a change of its own before each timed change.
-          await changeOneService(t.root, `${process.pid}-${round}-${tools.indexOf(t)}`);
-          if (t.commands.change) m.change.push(await timed(t, t.commands.change));
-          console.log(`round ${round + 1} ${t.name}: no-op ${fmt(m.noop.at(-1))}, one-service change ${fmt(m.change.at(-1))}`);
+          for (const scenario of ['change', 'base'] as const) {
+            const command = t.commands[scenario];
+            if (!command) continue;
+            await change(t.root, scenario, `${process.pid}-${round}-${tools.indexOf(t)}-${scenario}`);
+            m[scenario].push(await timed(t, command));
+          }
+          console.log(
+            `round ${round + 1} ${t.name}: no-op ${fmt(m.noop.at(-1))}, one-service change ${fmt(m.change.at(-1))}, base change ${fmt(m.base.at(-1))}`,
+          );
         }
       }
       // Inference: the project graph with the plugin registered (its cache warm) against none at all.
@@ -207,9 +290,9 @@ async function main(): Promise<void> {
       const xs = t ? times.get(t)?.[s] : undefined;
       return xs?.length ? median(xs) : undefined;
     };
-    console.log(`\n| tool | no-op (${images} images, nothing changed) | one-service source change |`);
-    console.log('| --- | ---: | ---: |');
-    for (const t of tools) console.log(`| ${t.name} | ${fmt(med(t.name, 'noop'))} | ${fmt(med(t.name, 'change'))} |`);
+    console.log(`\n| tool | no-op (${images} images, nothing changed) | one-service source change | base image change (base + ${PYTHON_ON_BASE} services) |`);
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const t of tools) console.log(`| ${t.name} | ${fmt(med(t.name, 'noop'))} | ${fmt(med(t.name, 'change'))} | ${fmt(med(t.name, 'base'))} |`);
     const direct = med('floor: direct buildx build of the changed image', 'change') ?? 0;
     console.log('\n| ratio | daemon off | daemon on | target |');
     console.log('| --- | ---: | ---: | ---: |');
@@ -223,6 +306,19 @@ async function main(): Promise<void> {
       ],
       ['change: @org/docker / @nx/docker', (d) => (med(`@org/docker (${d})`, 'change') ?? NaN) / (med(`@nx/docker (${d})`, 'change') ?? NaN), '< 1'],
       ['change: @org/docker / buildx bake', (d) => (med(`@org/docker (${d})`, 'change') ?? NaN) / (med('buildx bake', 'change') ?? NaN), '< 1'],
+      [
+        'no-op: @org/docker --batch / Nx alone',
+        (d) => (med(`@org/docker --batch (${d})`, 'noop') ?? NaN) / (med(`floor: Nx alone (${d})`, 'noop') ?? NaN),
+        '≤ 1.10',
+      ],
+      [
+        'change: @org/docker --batch / (Nx alone + direct buildx)',
+        (d) => (med(`@org/docker --batch (${d})`, 'change') ?? NaN) / ((med(`floor: Nx alone (${d})`, 'change') ?? NaN) + direct),
+        '≤ 1.30',
+      ],
+      ['base: @org/docker / buildx bake', (d) => (med(`@org/docker (${d})`, 'base') ?? NaN) / (med('buildx bake', 'base') ?? NaN), '≤ 1'],
+      ['base: @org/docker --batch / buildx bake', (d) => (med(`@org/docker --batch (${d})`, 'base') ?? NaN) / (med('buildx bake', 'base') ?? NaN), '≤ 1'],
+      ['base: @org/docker --batch / per task', (d) => (med(`@org/docker --batch (${d})`, 'base') ?? NaN) / (med(`@org/docker (${d})`, 'base') ?? NaN), ''],
     ];
     for (const [label, f, target] of rows) console.log(`| ${label} | ${ratio(f).join(' | ')} | ${target} |`);
     const [withPlugin, without] = [median(show.org), median(show.floor)];

@@ -13,6 +13,10 @@ async function service(tree, options) {
   return require('../dist/src/generators/service/generator').default(tree, options);
 }
 
+async function baseImage(tree, options) {
+  return require('../dist/src/generators/base-image/generator').default(tree, options);
+}
+
 async function dockerfile(tree, options) {
   return require('../dist/src/generators/dockerfile/generator').default(tree, options);
 }
@@ -25,4 +29,4 @@ async function signingKey(tree, options) {
   return require('../dist/src/generators/signing-key/generator').default(tree, options);
 }
 
-module.exports = { init, service, dockerfile, ci, signingKey };
+module.exports = { init, service, baseImage, dockerfile, ci, signingKey };

@@ -49,6 +49,10 @@ export interface NewComposeService {
   /** Directories and files the development file bind-mounts over the image's copies. */
   sources: string[];
   hasHealthcheck: boolean;
+  /** The stage docker-build builds (default `production`): compose builds the same one. */
+  target?: string;
+  /** Named build contexts (`name` -> workspace-relative directory), as docker-build passes them. */
+  buildContexts?: Record<string, string>;
 }
 
 function load(text: string | undefined, composeProject: string): Document {
@@ -86,7 +90,14 @@ export function upsertProductionService(text: string | undefined, composeProject
     ['services', s.service],
     doc.createNode({
       image: `\${${imageEnvName(s.service)}:-${s.defaultImage}}`,
-      build: { context, dockerfile: 'Dockerfile', target: 'production' },
+      build: {
+        context,
+        dockerfile: 'Dockerfile',
+        target: s.target ?? 'production',
+        ...(s.buildContexts && Object.keys(s.buildContexts).length
+          ? { additional_contexts: Object.fromEntries(Object.entries(s.buildContexts).map(([n, dir]) => [n, posix.relative(composeDir, dir)])) }
+          : {}),
+      },
       ports: [`${hostPort}:${s.containerPort}`],
       environment: { PORT: String(s.containerPort) },
       read_only: true,

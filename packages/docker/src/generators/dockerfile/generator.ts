@@ -32,6 +32,10 @@ export interface DockerfileSpec {
   systemPackages: string[];
   pinDigests: boolean;
   syntax: boolean;
+  /** Python: build FROM this workspace base image (made by `nx g @org/docker:base-image`) instead of `baseImage`. */
+  fromBase?: string;
+  /** Python: library packages copied in from named build contexts (`COPY --from=<context> <package>/`). */
+  libs?: Array<{ context: string; package: string }>;
 }
 
 export function splitPackages(value: string | string[] | undefined): string[] {
@@ -59,6 +63,11 @@ async function pin(image: string): Promise<string> {
 
 /** Writes the Dockerfile (and the Python reloader) and the .dockerignore for a resolved spec. */
 export async function writeDockerfile(tree: Tree, spec: DockerfileSpec): Promise<void> {
+  if (spec.runtime !== 'python' && (spec.fromBase || spec.libs?.length)) {
+    throw new Error(
+      `--base and --lib are for Python services (a base image made by nx g @org/docker:base-image, a Python package); ${spec.name} is ${spec.runtime}.`,
+    );
+  }
   const d = RUNTIME_DEFAULTS[spec.runtime];
   const exists = (f: string) => tree.exists(posix.join(spec.projectRoot, f));
   const base = spec.runtime === 'deno' && !exists('deno.json') && exists('deno.jsonc') ? ['deno.jsonc', 'deno.lock'] : d.manifests;
@@ -86,6 +95,8 @@ export async function writeDockerfile(tree: Tree, spec: DockerfileSpec): Promise
     aptPackages: [...new Set([...d.aptPackages, ...spec.systemPackages])],
     baseImage: spec.pinDigests ? await pin(spec.baseImage) : spec.baseImage,
     cudaImage: spec.gpu && spec.pinDigests ? await pin(spec.cudaImage) : spec.cudaImage,
+    fromBase: spec.fromBase,
+    libs: spec.libs ?? [],
     tmpl: '',
   };
   generateFiles(tree, join(__dirname, 'files', spec.runtime), spec.projectRoot, vars);

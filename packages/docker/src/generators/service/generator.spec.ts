@@ -5,6 +5,7 @@ import { parseDockerfile } from '../../core/dockerfile';
 import { ignoreMatcher, parseIgnore } from '../../core/dockerignore';
 import { lintText } from '../../core/lint';
 import type { Runtime } from '../../core/runtime';
+import { baseImageGenerator } from '../base-image/generator';
 import { serviceGenerator } from './generator';
 
 /** The text of one stage (from its FROM to the next FROM). */
@@ -132,6 +133,42 @@ describe('service generator', () => {
     const before = tree.listChanges().map((c) => c.path);
     await expect(serviceGenerator(tree, { name, runtime: 'python' })).rejects.toThrow(message);
     expect(tree.listChanges().map((c) => c.path)).toEqual(before);
+  });
+
+  it('--base builds FROM a base-image project, --lib copies a library through a named context; compose builds the same stage', async () => {
+    await baseImageGenerator(tree, { name: 'python-base', systemPackages: 'libsndfile1' });
+    tree.write('libs/job-models/project.json', JSON.stringify({ name: 'job-models', root: 'libs/job-models' }));
+    tree.write('libs/job-models/job_models/__init__.py', 'VERSION = "1"\n');
+    await serviceGenerator(tree, { name: 'billing', runtime: 'python', base: 'python-base', lib: 'job-models', gpu: true });
+    const base = tree.read('docker/python-base/Dockerfile', 'utf-8') ?? '';
+    expect(parseDockerfile(base).errors).toEqual([]);
+    expect(base).toContain('libsndfile1');
+    expect(base).toMatch(/^USER 10001:10001$/m);
+    expect(readProjectConfiguration(tree, 'python-base').tags).toContain('base-image');
+    const dockerfile = tree.read('apps/billing/Dockerfile', 'utf-8') ?? '';
+    expect(parseDockerfile(dockerfile).errors).toEqual([]);
+    // The ARG default names the base the way inference names its image: the hand-off matches it.
+    expect(dockerfile).toMatch(/^ARG PYTHON_BASE=python-base:latest$/m);
+    expect(stageText(dockerfile, 'base')).toMatch(/^FROM \$\{PYTHON_BASE\} AS base\nUSER root\n/);
+    for (const stage of ['development', 'production', 'gpu'])
+      expect(stageText(dockerfile, stage)).toContain('COPY --from=job-models job_models/ ./job_models/');
+    expect(readProjectConfiguration(tree, 'billing').targets?.['docker-build'].options).toEqual({
+      target: 'gpu',
+      buildContexts: { 'job-models': 'libs/job-models' },
+    });
+    const compose = parse(tree.read('docker/compose/docker-compose.yml', 'utf-8') ?? '') as { services: Record<string, { build: Record<string, unknown> }> };
+    expect(compose.services.billing.build).toMatchObject({ target: 'gpu', additional_contexts: { 'job-models': '../../libs/job-models' } });
+    // Lint: the base's tag is handed over, not used; nothing else to say about the base either.
+    const findings = lintText('Dockerfile', dockerfile, { workspaceImages: ['python-base'], target: 'gpu' }).findings.filter((f) => f.severity !== 'info');
+    expect(findings).toEqual([]);
+  });
+
+  it('--base and --lib name existing projects of the right kind, and only for Python', async () => {
+    await expect(serviceGenerator(tree, { name: 'a', runtime: 'python', base: 'nope' })).rejects.toThrow('--base: no project named "nope"');
+    tree.write('libs/empty/project.json', JSON.stringify({ name: 'empty', root: 'libs/empty' }));
+    await expect(serviceGenerator(tree, { name: 'b', runtime: 'python', lib: 'empty' })).rejects.toThrow('holds no Python package');
+    await baseImageGenerator(tree, { name: 'python-base' });
+    await expect(serviceGenerator(tree, { name: 'c', runtime: 'node', base: 'python-base' })).rejects.toThrow('--base and --lib are for Python services');
   });
 
   it('rejects bad ports, package names and an existing project', async () => {

@@ -24,6 +24,31 @@ function pluginOptions(tree: Tree): PluginOptions {
   return {};
 }
 
+/** The image reference of a base-image project, as inference names it (the ARG default the hand-off matches). */
+function baseImageOf(tree: Tree, project: string, plugin: PluginOptions): string {
+  const config = getProjects(tree).get(project);
+  if (!config) throw new Error(`--base: no project named "${project}"; create it with nx g @org/docker:base-image ${project}.`);
+  if (!tree.exists(posix.join(config.root, 'Dockerfile'))) {
+    throw new Error(`--base: ${project} (${config.root}) has no Dockerfile; a base is an image project (nx g @org/docker:base-image).`);
+  }
+  return `${imageRepository({ projectName: project, projectRoot: config.root }, plugin.repository, plugin.registry)}:latest`;
+}
+
+/** Each library's Python packages (directories with an __init__.py), copied from a build context named after it. */
+function libraryPackages(tree: Tree, libs: string[]): { contexts: Record<string, string>; copies: Array<{ context: string; package: string }> } {
+  const contexts: Record<string, string> = {};
+  const copies: Array<{ context: string; package: string }> = [];
+  for (const lib of libs) {
+    const config = getProjects(tree).get(lib);
+    if (!config) throw new Error(`--lib: no project named "${lib}".`);
+    const packages = tree.children(config.root).filter((c) => tree.exists(posix.join(config.root, c, '__init__.py')));
+    if (!packages.length) throw new Error(`--lib: ${lib} (${config.root}) holds no Python package (a directory with __init__.py).`);
+    contexts[lib] = config.root;
+    for (const p of packages) copies.push({ context: lib, package: p });
+  }
+  return { contexts, copies };
+}
+
 function composeProjectName(tree: Tree): string {
   const pkg = tree.exists('package.json') ? (JSON.parse(tree.read('package.json', 'utf-8') ?? '{}') as { name?: string }) : {};
   return sanitizeRepository(pkg.name ?? basename(tree.root)).replace(/[/._]+/g, '-') || 'workspace';
@@ -44,6 +69,9 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
   initGenerator(tree, {});
   const gpu = options.gpu ?? false;
   const buildTarget = pluginOptions(tree).buildTargetName ?? 'docker-build';
+  const fromBase = options.base ? baseImageOf(tree, options.base, pluginOptions(tree)) : undefined;
+  const libs = libraryPackages(tree, (Array.isArray(options.lib) ? options.lib : (options.lib ?? '').split(',')).map((l) => l.trim()).filter(Boolean));
+  const buildContexts = Object.keys(libs.contexts).length ? { buildContexts: libs.contexts } : {};
   addProjectConfiguration(tree, options.name, {
     root,
     projectType: 'application',
@@ -57,7 +85,7 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
         .filter(Boolean),
     ],
     // The image to ship: the CUDA stage for GPU services, production otherwise.
-    targets: { [buildTarget]: { options: { target: gpu ? 'gpu' : 'production' } } },
+    targets: { [buildTarget]: { options: { target: gpu ? 'gpu' : 'production', ...buildContexts } } },
   });
   const scope = composeProjectName(tree);
   generateFiles(tree, join(__dirname, 'files', options.runtime), root, { name: options.name, port, entry: d.entry, scope, tmpl: '' });
@@ -73,6 +101,8 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
     systemPackages,
     pinDigests: options.pinDigests ?? false,
     syntax: options.syntax ?? false,
+    fromBase,
+    libs: libs.copies,
   });
 
   if (!options.skipCompose) {
@@ -92,6 +122,8 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
       containerPort: port,
       sources: sourcesFor(d.entry),
       hasHealthcheck: true,
+      target: gpu ? 'gpu' : 'production',
+      buildContexts: libs.contexts,
     };
     tree.write(prodFile, upsertProductionService(prodText, scope, entry, hostPort, dir));
     tree.write(devFile, upsertDevelopmentService(tree.read(devFile, 'utf-8') ?? undefined, scope, entry, dir));

@@ -16,4 +16,8 @@ export interface ServiceGeneratorSchema {
   /** Compose files live here (default `docker/compose`). */
   composeDirectory?: string;
   skipCompose?: boolean;
+  /** Python: a base-image project to build FROM (nx g @org/docker:base-image). */
+  base?: string;
+  /** Python: library projects whose packages the image copies (named build contexts). */
+  lib?: string | string[];
 }
