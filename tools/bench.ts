@@ -100,14 +100,15 @@ async function workspace(count: number): Promise<string> {
   });
 }
 
-/** Every app project gets a cached no-op target: what Nx itself costs for the same projects. */
+/** Every image project gets a cached no-op target: what Nx itself costs for the same projects. */
 function floorTargets(root: string): void {
   editJson(join(root, 'nx.json'), (json) => {
     json.plugins = [];
     json.targetDefaults = {};
   });
-  const apps = execa.sync('git', ['ls-files', 'apps/*/project.json'], { cwd: root }).stdout.split('\n').filter(Boolean);
-  for (const file of apps) {
+  // Every project that builds an image (the services and the base images): as many tasks as docker-build.
+  const images = execa.sync('git', ['ls-files', 'apps/*/project.json', 'docker/*/project.json'], { cwd: root }).stdout.split('\n').filter(Boolean);
+  for (const file of images) {
     editJson(join(root, file), (json) => {
       json.targets = { floor: { executor: 'nx:noop', cache: true, inputs: ['{projectRoot}/**/*'] } };
     });
