@@ -4,7 +4,7 @@
 // builds on a no-op, a failing image failing only itself and what builds on it, no outputs
 // for a failed or interrupted build.
 import execa from 'execa';
-import { requireEngine, Workspace, type TaskRun } from './harness';
+import { builtProjects, outcome, requireEngine, type TaskRun, Workspace } from './harness';
 
 const SERVICES = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f', 'svc-g'];
 const ON_BASE = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f'];
@@ -21,12 +21,8 @@ describe('batch mode: every docker-build of a run in one process', () => {
   let ws: Workspace;
   const root = (project: string) => (project === 'base' ? 'docker/base' : `apps/${project}`);
   const record = (project: string) => ws.imageRecord(root(project));
-  const built = (run: Record<string, TaskRun>) =>
-    Object.values(run)
-      .filter((t) => t.cacheStatus === 'cache-miss')
-      .map((t) => t.taskId.split(':')[0])
-      .sort();
-  const ok = (r: { exitCode: number; output: string }) => ({ exitCode: r.exitCode, output: r.exitCode === 0 ? '' : r.output.slice(-4000) });
+  const built = builtProjects;
+  const ok = outcome;
 
   /** Each image is tagged with the hash Nx cached its task under, and carries it as its label. */
   async function expectExactTags(run: Record<string, TaskRun>, projects: string[]): Promise<void> {

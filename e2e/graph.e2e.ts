@@ -2,7 +2,7 @@
 // root build context, and eight images built in parallel. Changes rebuild exactly the
 // images that depend on them, in dependency order, with the exact upstream image.
 import execa from 'execa';
-import { requireEngine, Workspace, type TaskRun } from './harness';
+import { builtProjects, requireEngine, type TaskRun, Workspace } from './harness';
 
 const SERVICES = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f', 'svc-g'];
 const ON_BASE = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f'];
@@ -18,11 +18,7 @@ async function layers(image: string): Promise<string[]> {
 describe('image graph: dependency-aware, affected-precise, parallel builds', () => {
   let ws: Workspace;
   const record = (project: string) => ws.imageRecord(project === 'base' ? 'docker/base' : `apps/${project}`);
-  const built = (run: Record<string, TaskRun>) =>
-    Object.values(run)
-      .filter((t) => t.cacheStatus === 'cache-miss')
-      .map((t) => t.taskId.split(':')[0])
-      .sort();
+  const built = builtProjects;
 
   /** Every image's hash label and contents belong to its own project. */
   async function expectOwnContents(run: Record<string, TaskRun>): Promise<void> {

@@ -33,6 +33,19 @@ export interface TaskRun {
   endTime: string;
 }
 
+/** The projects whose tasks a run built (cache misses), sorted. */
+export function builtProjects(run: Record<string, TaskRun>): string[] {
+  return Object.values(run)
+    .filter((t) => t.cacheStatus === 'cache-miss')
+    .map((t) => t.taskId.split(':')[0])
+    .sort();
+}
+
+/** An Nx result as a test compares it: the exit code, and the output's tail only when it failed. */
+export function outcome(r: NxResult): { exitCode: number; output: string } {
+  return { exitCode: r.exitCode, output: r.exitCode === 0 ? '' : r.output.slice(-4000) };
+}
+
 export class Workspace {
   readonly prefix: string;
   /** Which runtime launches Nx in this workspace. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import execa from 'execa';
 import { parse } from 'yaml';
-import { REPO, requireEngine, waitForHealth, Workspace, type TaskRun } from './harness';
+import { builtProjects, outcome, REPO, requireEngine, waitForHealth, Workspace } from './harness';
 
 const PYTHON = ['ingestion-api', 'job-status-api', 'llm-worker'];
 const GPU = 'transcription-worker';
@@ -21,12 +21,8 @@ describe('the reference system: shared base images, a shared library, one graph'
   let ws: Workspace;
   const rootOf = (p: string) => (p.endsWith('-base') ? `docker/${p}` : `apps/${p}`);
   const record = (p: string) => ws.imageRecord(rootOf(p));
-  const built = (run: Record<string, TaskRun>) =>
-    Object.values(run)
-      .filter((t) => t.cacheStatus === 'cache-miss')
-      .map((t) => t.taskId.split(':')[0])
-      .sort();
-  const ok = (r: { exitCode: number; output: string }) => ({ exitCode: r.exitCode, output: r.exitCode === 0 ? '' : r.output.slice(-4000) });
+  const built = builtProjects;
+  const ok = outcome;
   const affected = async (base: string) => {
     const r = await ws.nx(['affected', '-t', 'docker-build', `--base=${base}`, '--parallel=4']);
     expect(ok(r)).toEqual({ exitCode: 0, output: '' });
@@ -102,7 +98,8 @@ describe('the reference system: shared base images, a shared library, one graph'
     ws.write('apps/llm-worker/src/main.py', `${ws.read('apps/llm-worker/src/main.py')}\n# changed\n`);
     expect(built(await affected(head))).toEqual(['llm-worker']);
     head = await ws.commit('llm-worker change');
-    ws.write('apps/ingestion-api/requirements.txt', `${ws.read('apps/ingestion-api/requirements.txt')}# a pinned dependency would go here\n`);
+    // Unique per run: BuildKit must not know this manifest from an earlier run.
+    ws.write('apps/ingestion-api/requirements.txt', `${ws.read('apps/ingestion-api/requirements.txt')}# a pinned dependency would go here (${ws.prefix})\n`);
     expect(built(await affected(head))).toEqual(['ingestion-api']);
     const steps = (ws.imageRecord('apps/ingestion-api') as unknown as { steps: { ran: string[] } }).steps;
     expect(steps.ran.some((s) => /pip install -r requirements.txt/.test(s))).toBe(true);

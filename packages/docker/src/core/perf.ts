@@ -79,6 +79,8 @@ export interface PerfRequest {
   noop?: () => Promise<BuildMeasure>;
   onProgress?: (line: string) => void;
   run?: Runner;
+  /** Images built in the workspace (handed over by content tag): their tags are not findings. */
+  workspaceImages?: string[];
 }
 
 export function median(values: number[]): number {
@@ -225,7 +227,7 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
     runsPerScenario: req.runs,
     contextWeight: weight,
     scenarios,
-    findings: diagnose(model, req.build.target, scenarios, weight, relative(req.workspaceRoot, req.build.context) || '.'),
+    findings: diagnose(model, req.build.target, scenarios, weight, relative(req.workspaceRoot, req.build.context) || '.', req.workspaceImages),
   };
 }
 
@@ -245,6 +247,7 @@ export function diagnose(
   scenarios: PerfReport['scenarios'],
   weight: ContextWeight,
   contextPath: string,
+  workspaceImages: string[] = [],
 ): Finding[] {
   const findings: Finding[] = [];
   const staticOrder = installAfterSourceCopy(model, target);
@@ -279,7 +282,7 @@ export function diagnose(
       cost: undefined,
     });
   }
-  findings.push(...unpinnedBaseImages(model, target));
+  findings.push(...unpinnedBaseImages(model, target, false, workspaceImages));
   const order = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity] || (b.cost ?? 0) - (a.cost ?? 0) || (a.line ?? 0) - (b.line ?? 0));
 }

@@ -5,8 +5,9 @@ import { runs, finalStage, isShellForm, aptInstall, all, declaredNames, type Hit
 /** `-y`, `--yes`, `--assume-yes`, or quiet level 2 (`-qq`, `-q=2`, `--quiet --quiet`), which implies yes. */
 function assumesYes(args: string): boolean {
   if (/\s(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)(\s|$)/.test(args)) return true;
-  const quiet = [...args.matchAll(/\s(?:-(q+)|--quiet)(?==(\d))?/g)].reduce((n, m) => n + (m[2] ? Number(m[2]) : m[1] ? m[1].length : 1), 0);
-  return quiet >= 2 || /\s-q=([2-9])\b/.test(args);
+  // -q, -qq, -q=2, --quiet (each --quiet counts one): two or more imply -y.
+  const quiet = [...args.matchAll(/\s(?:-(q+)(?:=(\d))?|--quiet)(?=\s|$)/g)].reduce((n, m) => n + (m[2] ? Number(m[2]) : m[1] ? m[1].length : 1), 0);
+  return quiet >= 2;
 }
 
 /** The text outside single and double quotes. */

@@ -7,6 +7,10 @@ import { BuildFailure } from '../../core/image-build';
 import { readPrivateKey, readPublicKey, SIGNING_KEY_ENV, SigningKeyError, type SigningKeys } from '../../core/signature';
 import type { BuildExecutorSchema } from './schema';
 
+// One read and parse per key and process: a batch, or a build verifying each upstream image,
+// asks for the same keys many times.
+const loaded = new Map<string, SigningKeys>();
+
 /** The keys, or undefined when the target does not ask for signed images. */
 export function signingKeys(
   options: Pick<BuildExecutorSchema, 'signingPublicKey'>,
@@ -15,6 +19,15 @@ export function signingKeys(
 ): SigningKeys | undefined {
   const source = options.signingPublicKey;
   if (!source) return undefined;
+  const key = `${resolve(workspaceRoot, source)}\0${env[SIGNING_KEY_ENV]?.trim() ?? ''}`;
+  const known = loaded.get(key);
+  if (known) return known;
+  const keys = readKeys(source, workspaceRoot, env);
+  loaded.set(key, keys);
+  return keys;
+}
+
+function readKeys(source: string, workspaceRoot: string, env: NodeJS.ProcessEnv): SigningKeys {
   let pem: string;
   try {
     pem = readFileSync(resolve(workspaceRoot, source), 'utf8');

@@ -11,6 +11,7 @@ import { measureImage, PerfInterrupted, SCENARIO_TITLES, type BuildMeasure, type
 import { aggregate, renderHtml, renderMarkdown, type AggregateReport } from '../../core/perf-report';
 import { toBuildInput } from '../build/build-input';
 import { withUpstreamImages } from '../build/hand-off';
+import { plannedBuilds } from '../../plugins/dependencies';
 import type { BuildExecutorSchema } from '../build/schema';
 import type { PerfExecutorSchema } from './schema';
 
@@ -92,6 +93,7 @@ export default async function perfExecutor(options: PerfExecutorSchema, context:
       runId,
       scenarios: options.scenarios,
       noop: nxNoop(context, project, buildTarget),
+      workspaceImages: plannedBuilds(context.projectsConfigurations?.projects ?? {}).map((b) => b.repository),
     });
 
     mkdirSync(outputDir, { recursive: true });
