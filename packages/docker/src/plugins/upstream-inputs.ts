@@ -1,4 +1,4 @@
-// Which upstream images a build's hash covers (and which base images its lint may not flag). An image built FROM (or COPY --from, or a named
+// Which upstream images a build's hash covers. An image built FROM (or COPY --from, or a named
 // context of) another project's image changes when that image does, so its task hash includes
 // the upstream build's inputs (and, transitively, theirs) through Nx's `{ input, projects }`:
 // each build target's inputs are also a named input of its project, named after the target.
@@ -68,14 +68,6 @@ export function withUpstreamInputs(results: FileResults, projectNames: Map<strin
         const targets = Object.fromEntries(
           Object.entries(p.targets ?? {}).map(([name, t]) => {
             const project = projectNames.get(root) ?? root;
-            if (t.executor === '@org/docker:lint') {
-              // Lint is told which images the workspace builds: a build is handed their exact content
-              // tag, so the tag a FROM names is never what is used. All of them, as lint checks every
-              // stage and the plans cover the target's stages only.
-              const own = builds.find((b) => b.project === project && b.plans[0]?.dockerfile === t.options?.file);
-              const images = [...new Set(builds.filter((b) => b !== own).map((b) => b.repository))].sort();
-              return [name, images.length ? { ...t, options: { ...t.options, workspaceImages: images } } : t];
-            }
             const build = builds.find((b) => b.project === project && b.target === name);
             const extra = build ? upstreamInputs(upstreamBuilds(build, builds)) : [];
             return [name, extra.length ? { ...t, inputs: [...(t.inputs ?? []), ...extra] } : t];

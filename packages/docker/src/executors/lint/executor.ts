@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { contextListing } from '../../core/context-size';
 import { findIgnoreFile, readIgnore } from '../../core/dockerignore';
 import { fails, formatJson, formatSarif, formatText, lintText, unknownRules } from '../../core/lint';
+import { plannedBuilds } from '../../plugins/dependencies';
 import { packageInfo } from '../../utils/package-info';
 import type { LintExecutorSchema } from './schema';
 
@@ -27,7 +28,10 @@ export default async function lintExecutor(options: LintExecutorSchema, context:
     rules: options.rules,
     target: options.target,
     buildArgs: options.buildArgs,
-    workspaceImages: options.workspaceImages,
+    // Read from the graph here, never put on the target: Nx hashes a project's whole
+    // configuration into its tasks, so a list of every image would rebuild every image when one
+    // project is added.
+    workspaceImages: options.workspaceImages ?? plannedBuilds(context.projectsConfigurations?.projects ?? {}).map((b) => b.repository),
     ignore: ignoreFile ? readIgnore(ignoreFile) : undefined,
     contextFiles: existsSync(contextDir) ? contextListing(contextDir) : undefined,
     readContextFile: (p) => {

@@ -9,7 +9,7 @@ export interface LintExecutorSchema {
   rules?: Record<string, RuleSetting>;
   failOn?: Threshold;
   format?: 'text' | 'json' | 'sarif';
-  /** Workspace-built images this Dockerfile uses (inferred): their tags are not findings. */
+  /** Images built in the workspace (default: from the project graph): their tags are not findings. */
   workspaceImages?: string[];
   /** The SARIF file (always written), relative to the workspace root. */
   sarifFile: string;
