@@ -4,7 +4,10 @@ import type { Config } from 'jest';
 // Docker engine, registry and Nx. `npm test` runs both, serially (two cores).
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  // unbash ships ES modules only; Node runs them through require(esm), Jest's module system needs them compiled.
+  '/node_modules/unbash/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
+const transformIgnorePatterns = ['/node_modules/(?!unbash/)'];
 
 const config: Config = {
   projects: [
@@ -12,12 +15,14 @@ const config: Config = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/packages/*/src/**/*.spec.ts'],
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/e2e/**/*.e2e.ts'],
       setupFilesAfterEnv: ['<rootDir>/e2e/setup.ts'],
     },

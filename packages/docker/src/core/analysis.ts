@@ -2,7 +2,9 @@
 // copy of the sources, install steps without a cache mount, unpinned base images. Pure (no
 // I/O); shared by docker-perf's diagnosis and the lint rules.
 import { imageOwner } from './image-graph';
-import { neededStages, nonPosixShell, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
+import { installs, type Install } from './package-managers';
+import { runScript, shellFor } from './shell';
+import { neededStages, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from './dockerfile';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -20,40 +22,47 @@ export interface Finding {
 
 interface Installer {
   tool: string;
-  pattern: RegExp;
   /** Where the tool keeps its download cache (for a `--mount=type=cache,target=`). */
   cache: string;
 }
 
-// Language package managers: their installs read the manifests, so they belong before the sources.
-const INSTALLERS: Installer[] = [
-  { tool: 'pip', pattern: /\bpip3?\s+install\b|\bpython[0-9.]*\s+-m\s+pip\s+install\b/, cache: '/root/.cache/pip' },
-  { tool: 'uv', pattern: /\buv\s+(?:pip\s+install|sync)\b/, cache: '/root/.cache/uv' },
-  { tool: 'poetry', pattern: /\bpoetry\s+install\b/, cache: '/root/.cache/pypoetry' },
-  { tool: 'npm', pattern: /\bnpm\s+(?:ci|install|i)\b/, cache: '/root/.npm' },
-  { tool: 'yarn', pattern: /\byarn\s+install\b|\byarn\s*(?:&&|;|$)/, cache: '/usr/local/share/.cache/yarn' },
-  { tool: 'pnpm', pattern: /\bpnpm\s+(?:install|i)\b/, cache: '/root/.local/share/pnpm/store' },
-  { tool: 'deno', pattern: /\bdeno\s+(?:install|cache)\b/, cache: '/deno-dir' },
-  { tool: 'go', pattern: /\bgo\s+mod\s+download\b/, cache: '/go/pkg/mod' },
-  { tool: 'bundler', pattern: /\bbundle\s+install\b/, cache: '/usr/local/bundle/cache' },
-  { tool: 'cargo', pattern: /\bcargo\s+fetch\b/, cache: '/usr/local/cargo/registry' },
-];
-const APT: Installer = { tool: 'apt-get', pattern: /\bapt(?:-get)?\s+(?:-\S+\s+)*install\b/, cache: '/var/cache/apt' };
+// Where each package manager keeps its downloads: the target of a cache mount.
+const CACHES: Partial<Record<Install['manager'], string>> = {
+  pip: '/root/.cache/pip',
+  uv: '/root/.cache/uv',
+  poetry: '/root/.cache/pypoetry',
+  npm: '/root/.npm',
+  yarn: '/usr/local/share/.cache/yarn',
+  pnpm: '/root/.local/share/pnpm/store',
+  deno: '/deno-dir',
+  go: '/go/pkg/mod',
+  bundler: '/usr/local/bundle/cache',
+  cargo: '/usr/local/cargo/registry',
+  apt: '/var/cache/apt',
+};
+// System package managers: their installs do not read the project's manifests.
+const SYSTEM = new Set<Install['manager']>(['apt', 'apk', 'yum', 'dnf', 'zypper']);
 
 /** Dependency manifests and lockfiles: what an install reads. */
 export const MANIFEST =
   /(?:^|\/)(?:requirements[^/]*\.txt|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(?:\.lock)?|setup\.(?:py|cfg)|package[^/]*\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-(?:lock|workspace)\.yaml|\.npmrc|\.yarnrc(?:\.yml)?|deno\.jsonc?|deno\.lock|import_map\.json|go\.(?:mod|sum)|Cargo\.(?:toml|lock)|Gemfile(?:\.lock)?)$/;
 
-/** The language package manager a RUN instruction installs with, if any. */
-export function dependencyInstaller(instruction: InstructionInfo): Installer | undefined {
+/** The install a RUN performs (language packages; with `system`, apt too), read from its parsed script. */
+function installer(model: DockerfileModel, stage: Stage, instruction: InstructionInfo, system: boolean): Installer | undefined {
   if (instruction.keyword !== 'RUN') return undefined;
-  return INSTALLERS.find((i) => i.pattern.test(instruction.args));
+  const script = runScript(instruction, shellFor(model, stage, instruction));
+  const found = installs(script)
+    .filter((i) => (system ? i.manager === 'apt' || !SYSTEM.has(i.manager) : !SYSTEM.has(i.manager)) && CACHES[i.manager])
+    // `go install tool@v` and `cargo install tool` fetch a tool, not the project's dependencies.
+    .filter((i) => !((i.manager === 'go' || i.manager === 'cargo') && i.packages.length));
+  // A language install wins over apt in the same RUN: it is the one that reads the manifests.
+  const pick = found.find((i) => i.manager !== 'apt') ?? found[0];
+  return pick && { tool: pick.manager === 'apt' ? 'apt-get' : pick.manager, cache: CACHES[pick.manager]! };
 }
 
-/** Any install step (language packages or apt). */
-export function anyInstaller(instruction: InstructionInfo): Installer | undefined {
-  if (instruction.keyword !== 'RUN') return undefined;
-  return dependencyInstaller(instruction) ?? (APT.pattern.test(instruction.args) ? APT : undefined);
+/** The language package manager a RUN instruction installs with, if any. */
+export function dependencyInstaller(model: DockerfileModel, stage: Stage, instruction: InstructionInfo): Installer | undefined {
+  return installer(model, stage, instruction, false);
 }
 
 /** A COPY/ADD from the build context that brings in more than manifests (i.e. sources). */
@@ -85,15 +94,15 @@ export function installAfterSourceCopy(model: DockerfileModel, target?: string, 
   for (const stage of stagesOf(model, target, everyStage)) {
     const before = inherited(model, stage);
     stage.instructions.forEach((instruction, i) => {
-      const installer = dependencyInstaller(instruction);
-      if (!installer) return;
+      const found = dependencyInstaller(model, stage, instruction);
+      if (!found) return;
       const copy = [...before, ...stage.instructions.slice(0, i)].reverse().find(copiesSources);
       if (!copy) return;
       findings.push({
         id: 'install-after-source-copy',
         severity: 'warning',
         line: instruction.line,
-        message: `\`${short(copy.text)}\` at line ${copy.line} comes before \`${short(instruction.text)}\` at line ${instruction.line}: every source change re-runs the ${installer.tool} install`,
+        message: `\`${short(copy.text)}\` at line ${copy.line} comes before \`${short(instruction.text)}\` at line ${instruction.line}: every source change re-runs the ${found.tool} install`,
         fix: `Copy only the manifests first (e.g. \`COPY requirements.txt ./\` or \`COPY package.json package-lock.json ./\`), run the install, then copy the sources.`,
       });
     });
@@ -106,17 +115,17 @@ export function installWithoutCacheMount(model: DockerfileModel, target?: string
   const findings: Finding[] = [];
   for (const stage of stagesOf(model, target, everyStage)) {
     for (const instruction of stage.instructions) {
-      const installer = anyInstaller(instruction);
-      if (!installer || instruction.mounts.some((m) => m.type === 'cache') || nonPosixShell(stage, instruction)) continue;
+      const found = installer(model, stage, instruction, true);
+      if (!found || instruction.mounts.some((m) => m.type === 'cache')) continue;
       findings.push({
         id: 'install-without-cache-mount',
         severity: 'warning',
         line: instruction.line,
-        message: `no cache mount on the ${installer.tool} step at line ${instruction.line}: every rebuild downloads everything again`,
+        message: `no cache mount on the ${found.tool} step at line ${instruction.line}: every rebuild downloads everything again`,
         fix:
-          installer === APT
+          found.tool === 'apt-get'
             ? 'Use `RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y --no-install-recommends ...` (and remove /etc/apt/apt.conf.d/docker-clean).'
-            : `Add \`--mount=type=cache,target=${installer.cache}\` to the RUN instruction.`,
+            : `Add \`--mount=type=cache,target=${found.cache}\` to the RUN instruction.`,
       });
     }
   }

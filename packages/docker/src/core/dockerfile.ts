@@ -33,6 +33,8 @@ export interface InstructionInfo {
   words: string[];
   /** The whole instruction on one line, whitespace collapsed, as BuildKit names its step. */
   text: string;
+  /** ARG / ENV / LABEL: the declared names and values as written (quotes removed). */
+  pairs: Array<{ name: string; value: string | undefined }>;
 }
 
 export interface Stage {
@@ -43,6 +45,8 @@ export interface Stage {
   image: string | undefined;
   /** The FROM reference as written, e.g. `${BASE_IMAGE}`. */
   rawImage: string;
+  /** FROM --platform, as written. */
+  platform?: string;
   reads: SourceRead[];
   /** Ports from EXPOSE, as written (`8000`, `8000/tcp`). */
   exposes: string[];
@@ -224,6 +228,7 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
         line,
         image: substitute(rawImage, globalLookup),
         rawImage,
+        platform: flagValue(flagsOf(instruction), 'platform'),
         reads: [],
         exposes: [],
         instructions: [],
@@ -246,6 +251,7 @@ export function parseDockerfile(content: string, options: ParseOptions = {}): Do
         .replace(/\\\r?\n/g, ' ')
         .replace(/\s+/g, ' ')
         .trim(),
+      pairs: ['ARG', 'ENV', 'LABEL'].includes(keyword) ? properties(instruction).map(({ name, value }) => ({ name, value })) : [],
     });
     if (keyword === 'ARG') {
       for (const { name, value, hasValue } of properties(instruction)) {

@@ -205,10 +205,10 @@ describe('docker-lint rules', () => {
     expect(hits(c.good, c.rule, c.goodOptions ?? c.options)).toEqual([]);
   });
 
-  it('every rule has a test case, an explanation, a fix and mapped ids', () => {
-    const tested = new Set(CASES.map((c) => c.rule));
+  // That every rule fires and stays quiet in some documented case is checked by lint-cases.spec.ts.
+  it('every rule has an explanation, a fix and mapped ids, and ids are unique', () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     for (const rule of RULES) {
-      expect({ id: rule.id, tested: tested.has(rule.id) }).toEqual({ id: rule.id, tested: true });
       expect(rule.why.length).toBeGreaterThan(20);
       expect(rule.fix.length).toBeGreaterThan(5);
       expect(rule.refs.length).toBeGreaterThan(0);

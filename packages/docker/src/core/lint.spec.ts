@@ -4,6 +4,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { fails, formatSarif, formatText, lintText, pragmas, rulesMarkdown, unknownRules } from './lint';
 import { RULES } from './lint-rules';
+import { hadolintMarkdown, hadolintRules } from './lint-hadolint';
 
 // From the repository root (where Jest and Deno run): no __dirname, which Deno's ESM lacks.
 const PACKAGE = join(process.cwd(), 'packages', 'docker');
@@ -41,7 +42,7 @@ describe('docker-lint', () => {
   });
 
   it('severity overrides change or switch off rules; unknown ids are reported', () => {
-    const text = 'FROM python:3.12-slim\nRUN pip install flask\n';
+    const text = 'FROM python:3.12-slim\nRUN pip install flask==3.0.3\n';
     const r = lintText('Dockerfile', text, {
       rules: { 'runs-as-root': 'off', 'pip-no-cache': 'error', 'base-image-unpinned': 'off', 'install-without-cache-mount': 'off' },
     });
@@ -108,5 +109,28 @@ describe('docs', () => {
     const readme = readFileSync(join(PACKAGE, 'README.md'), 'utf8');
     const table = /<!-- rules:start -->\n([\s\S]*?)\n<!-- rules:end -->/.exec(readme)?.[1];
     expect(table).toBe(rulesMarkdown());
+  });
+
+  it('the plugin README maps every hadolint rule: ours, why none is needed, or not yet', () => {
+    const readme = readFileSync(join(PACKAGE, 'README.md'), 'utf8');
+    expect(/<!-- hadolint:start -->\n([\s\S]*?)\n<!-- hadolint:end -->/.exec(readme)?.[1]).toBe(hadolintMarkdown());
+    const rows = hadolintRules();
+    // Every hadolint id a rule cites is one hadolint documents, and shows as ours in the table.
+    for (const id of RULES.flatMap((r) => r.refs.filter((ref) => /^DL\d{4}$/.test(ref))))
+      expect(rows.find((h) => h.id === id)?.ours?.length).toBeGreaterThan(0);
+    // The rules docker-lint has no equivalent for are few and named.
+    expect(rows.filter((h) => !h.ours).map((h) => h.id)).toEqual([
+      'DL1001',
+      'DL3010',
+      'DL3050',
+      'DL3052',
+      'DL3053',
+      'DL3054',
+      'DL3055',
+      'DL3056',
+      'DL3058',
+      'DL3059',
+      'DL3061',
+    ]);
   });
 });

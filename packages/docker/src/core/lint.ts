@@ -1,9 +1,9 @@
 // docker-lint: runs the rules over one Dockerfile, honours `# docker-lint ignore=RULE` pragmas
 // and severity overrides, and renders the result as text, JSON or SARIF 2.1.0.
-import { parseDockerfile } from './dockerfile';
+import { parseDockerfile, type DockerfileModel } from './dockerfile';
 import type { Finding, Severity } from './analysis';
 import type { IgnorePattern } from './dockerignore';
-import { RULES, ruleById, type LintContext } from './lint-rules';
+import { RULES, ruleById, type Hit, type LintContext, type LintPolicy, type Rule } from './lint-rules';
 
 export type RuleSetting = Severity | 'off';
 export type Threshold = Severity | 'none';
@@ -18,6 +18,8 @@ export interface LintOptions {
   readContextFile?: (path: string) => string | undefined;
   /** Images built in the workspace (handed over by content tag): their tags are not findings. */
   workspaceImages?: string[];
+  /** Organisation policy: allowed registries, required labels. */
+  policy?: LintPolicy;
 }
 
 export interface LintResult {
@@ -76,13 +78,17 @@ export function lintText(file: string, text: string, options: LintOptions = {}):
     readContextFile: options.readContextFile,
     target: options.target,
     workspaceImages: options.workspaceImages,
+    text,
+    policy: options.policy,
   };
   const silenced = pragmas(text);
   let suppressed = 0;
+  const triggers = onbuildModel(model);
   for (const rule of RULES) {
     const setting = options.rules?.[rule.id] ?? rule.severity;
     if (setting === 'off') continue;
-    for (const hit of rule.check(ctx)) {
+    const hits = [...rule.check(ctx), ...(triggers && !rule.wholeImage ? onbuildHits(rule, triggers, options) : [])];
+    for (const hit of hits) {
       if (hit.line !== undefined && silenced.get(hit.line)?.has(rule.id)) {
         suppressed++;
         continue;
@@ -92,6 +98,35 @@ export function lintText(file: string, text: string, options: LintOptions = {}):
   }
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.id.localeCompare(b.id));
   return { file, findings, suppressed };
+}
+
+interface Triggers {
+  model: DockerfileModel;
+  /** Line in the trigger Dockerfile -> line of the ONBUILD in the real one. */
+  lines: Map<number, number>;
+}
+
+/**
+ * ONBUILD triggers as the Dockerfile they become in a child image (`FROM scratch`, then each
+ * trigger), so instruction rules check them like any instruction; undefined when there are none.
+ */
+function onbuildModel(model: DockerfileModel): Triggers | undefined {
+  const triggers = model.stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'ONBUILD' && !/^\s*(ONBUILD|FROM|MAINTAINER)\b/i.test(i.args));
+  if (!triggers.length) return undefined;
+  const out = ['FROM scratch'];
+  const lines = new Map<number, number>();
+  for (const t of triggers) {
+    lines.set(out.length + 1, t.line);
+    out.push(...t.args.trim().split(/\r?\n/));
+  }
+  return { model: parseDockerfile(out.join('\n')), lines };
+}
+
+function onbuildHits(rule: Rule, triggers: Triggers, options: LintOptions): Hit[] {
+  return rule
+    .check({ model: triggers.model, workspaceImages: options.workspaceImages, policy: options.policy })
+    .map((h) => ({ line: h.line === undefined ? undefined : triggers.lines.get(h.line), message: `ONBUILD: ${h.message}` }))
+    .filter((h) => h.line !== undefined);
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };

@@ -252,7 +252,7 @@ export function diagnose(
   const findings: Finding[] = [];
   const staticOrder = installAfterSourceCopy(model, target);
   // What the code-change builds actually re-ran: a dependency install there is the costly mistake.
-  const installs = model.stages.flatMap((s) => s.instructions).filter((i) => dependencyInstaller(i));
+  const installs = model.stages.flatMap((s) => s.instructions.filter((i) => dependencyInstaller(model, s, i)));
   for (const install of installs) {
     const cost = executedCost(scenarios.code, install.line);
     const cause = staticOrder.find((f) => f.line === install.line);

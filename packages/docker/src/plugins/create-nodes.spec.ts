@@ -53,6 +53,12 @@ describe('createNodesV2 on a workspace', () => {
     expect(await infer()).toMatchSnapshot();
   });
 
+  it('the lint policy in the plugin options (allowed registries, required labels) reaches every docker-lint target', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
+    const lint = { allowedRegistries: ['docker.io'], requiredLabels: ['org.opencontainers.image.source'], failOn: 'warning' };
+    expect((await infer({}, { lint }))['apps/api']['docker-lint'].options).toMatchObject(lint);
+  });
+
   it('serves a second computation from the inference cache, and recomputes when a file it read changes', async () => {
     write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
     const first = await infer();

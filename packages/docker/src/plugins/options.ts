@@ -13,7 +13,14 @@ export interface DockerPluginOptions {
   /** Name of the inferred image audit target (default `docker-audit`). */
   auditTargetName?: string;
   /** docker-lint settings for every project: rule id -> severity or off, and the failure threshold. */
-  lint?: { rules?: Record<string, 'error' | 'warning' | 'info' | 'off'>; failOn?: 'error' | 'warning' | 'info' | 'none' };
+  lint?: {
+    rules?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
+    failOn?: 'error' | 'warning' | 'info' | 'none';
+    /** Registries FROM may pull from (`registry-not-allowed`), e.g. ["docker.io", "ghcr.io/acme"]. */
+    allowedRegistries?: string[];
+    /** Labels every final stage must set (`label-required`). */
+    requiredLabels?: string[];
+  };
   /** Name of the inferred measurement target (default `docker-perf`). */
   perfTargetName?: string;
   /** Tags docker-push adds (default `["{version}", "{shortSha}", "latest"]`). */

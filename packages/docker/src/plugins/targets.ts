@@ -204,6 +204,8 @@ export function lintTargetConfig(f: ProjectFacts): TargetConfiguration {
       ...(f.main.buildArgs && Object.keys(f.main.buildArgs).length ? { buildArgs: f.main.buildArgs } : {}),
       ...(lint?.rules ? { rules: lint.rules } : {}),
       ...(lint?.failOn ? { failOn: lint.failOn } : {}),
+      ...(lint?.allowedRegistries ? { allowedRegistries: lint.allowedRegistries } : {}),
+      ...(lint?.requiredLabels ? { requiredLabels: lint.requiredLabels } : {}),
     },
     metadata: {
       technologies: ['docker'],

@@ -4,6 +4,7 @@ import { all, type Rule } from './rule';
 export const CORRECTNESS_RULES: Rule[] = [
   {
     id: 'duplicate-stage-name',
+    wholeImage: true,
     category: 'correctness',
     severity: 'error',
     title: 'Stage names must be unique',
@@ -98,6 +99,7 @@ export const CORRECTNESS_RULES: Rule[] = [
   },
   {
     id: 'undefined-arg-in-from',
+    wholeImage: true,
     category: 'correctness',
     severity: 'error',
     title: 'FROM may only use ARGs declared before the first FROM',

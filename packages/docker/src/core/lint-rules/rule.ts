@@ -2,6 +2,7 @@
 import type { Finding, Severity } from '../analysis';
 import { findStage, stageChain, type DockerfileModel, type InstructionInfo, type Stage } from '../dockerfile';
 import type { IgnorePattern } from '../dockerignore';
+import { runScript, shellFor, type ShellScript } from '../shell';
 
 export interface LintContext {
   model: DockerfileModel;
@@ -13,6 +14,17 @@ export interface LintContext {
   target?: string;
   /** Images built in the workspace, handed to the build by content tag. */
   workspaceImages?: string[];
+  /** The Dockerfile as written (casing and continuation rules read it). */
+  text?: string;
+  /** Organisation policy from the plugin options. */
+  policy?: LintPolicy;
+}
+
+export interface LintPolicy {
+  /** Registries FROM may pull from (`docker.io`, `ghcr.io/acme`); unset: any. */
+  allowedRegistries?: string[];
+  /** Labels every final stage must set (`org.opencontainers.image.source`). */
+  requiredLabels?: string[];
 }
 
 export interface Hit {
@@ -31,7 +43,31 @@ export interface Rule {
   fix: string;
   /** hadolint (DLxxxx), CIS Docker Benchmark (CIS-4.x), Dockle, BuildKit check ids. */
   refs: string[];
+  /** Reads the whole image or its context (final stage, USER, .dockerignore), not single instructions: not applied to ONBUILD bodies. */
+  wholeImage?: boolean;
   check(ctx: LintContext): Hit[];
+}
+
+export interface ShellRun {
+  stage: Stage;
+  run: InstructionInfo;
+  script: ShellScript;
+}
+
+const shellRunCache = new WeakMap<DockerfileModel, ShellRun[]>();
+
+/** Every RUN under a POSIX shell, with its parsed script (PowerShell/cmd RUN lines are left out). */
+export function shellRuns(model: DockerfileModel): ShellRun[] {
+  let out = shellRunCache.get(model);
+  if (!out) {
+    out = model.stages
+      .flatMap((stage) =>
+        stage.instructions.filter((i) => i.keyword === 'RUN').map((run) => ({ stage, run, script: runScript(run, shellFor(model, stage, run)) })),
+      )
+      .filter((r) => r.script.posix);
+    shellRunCache.set(model, out);
+  }
+  return out;
 }
 
 export const all = (m: DockerfileModel) => m.stages.flatMap((s) => s.instructions);
@@ -101,4 +137,3 @@ export function effectiveUser(model: DockerfileModel, stage: Stage): { user?: st
 
 export const isRoot = (user: string) => /^(root|0)(:.*)?$/.test(user.trim());
 export const isShellForm = (i: InstructionInfo) => !i.args.trim().startsWith('[');
-export const aptInstall = /\b(?:apt-get|apt|aptitude)\s+(?:[^&|;]*\s)?install\b/;

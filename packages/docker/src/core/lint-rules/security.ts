@@ -2,7 +2,8 @@
 import { unpinnedBaseImages } from '../analysis';
 import { stageChain } from '../dockerfile';
 import { splitReference } from '../image-ref';
-import { runs, finalStage, fromAnalysis, isSecretName, SECRET_FILE, ARCHIVE, URL, declaredNames, effectiveUser, isRoot, all, type Rule } from './rule';
+import { installs, isIndexUpdate } from '../package-managers';
+import { shellRuns, finalStage, fromAnalysis, isSecretName, SECRET_FILE, ARCHIVE, URL, declaredNames, effectiveUser, isRoot, all, type Rule } from './rule';
 
 /** A base image that runs as a non-root user by default: distroless `:nonroot` tags, Chainguard images other than `-dev`. */
 export function nonRootBase(image: string): boolean {
@@ -14,6 +15,7 @@ export function nonRootBase(image: string): boolean {
 export const SECURITY_RULES: Rule[] = [
   {
     id: 'runs-as-root',
+    wholeImage: true,
     category: 'security',
     severity: 'error',
     title: 'The final stage must run as a non-root user',
@@ -42,10 +44,10 @@ export const SECURITY_RULES: Rule[] = [
     fix: 'Run the step as root before the USER instruction instead.',
     refs: ['DL3004', 'DKL-DI-0001'],
     check: ({ model }) =>
-      runs(model).flatMap((i) => {
-        // `sudo` as a command (after a separator), or as a package being installed.
-        if (/(^|&&|\|\||[;|(])\s*sudo\s/.test(i.args)) return [{ line: i.line, message: 'RUN uses sudo' }];
-        if (/\b(install|add)\b[^;&|]*\ssudo(\s|$)/.test(i.args)) return [{ line: i.line, message: 'RUN installs sudo' }];
+      shellRuns(model).flatMap((r) => {
+        if (r.script.commands.some((c) => c.name === 'sudo' || c.via.includes('sudo'))) return [{ line: r.run.line, message: 'RUN uses sudo' }];
+        if (installs(r.script).some((i) => i.packages.some((p) => p.split(/[=<>~:]/)[0] === 'sudo')))
+          return [{ line: r.run.line, message: 'RUN installs sudo' }];
         return [];
       }),
   },
@@ -130,6 +132,7 @@ export const SECURITY_RULES: Rule[] = [
   },
   {
     id: 'base-image-latest',
+    wholeImage: true,
     category: 'security',
     severity: 'warning',
     title: 'Tag the base image (not latest)',
@@ -140,6 +143,7 @@ export const SECURITY_RULES: Rule[] = [
   },
   {
     id: 'base-image-unpinned',
+    wholeImage: true,
     category: 'security',
     severity: 'info',
     title: 'Pin base images by digest',
@@ -157,9 +161,13 @@ export const SECURITY_RULES: Rule[] = [
     fix: 'Update and install in the same RUN: `apt-get update && apt-get install -y ...`.',
     refs: ['CIS-4.7'],
     check: ({ model }) =>
-      runs(model)
-        .filter((i) => /\b(apt-get|apt|apk|yum|dnf)\s+(update|makecache)\b/.test(i.args) && !/\binstall\b|\badd\b|\bupgrade\b/.test(i.args))
-        .map((i) => ({ line: i.line, message: 'package index update without an install in the same RUN' })),
+      shellRuns(model)
+        .filter(
+          (r) =>
+            r.script.commands.some(isIndexUpdate) &&
+            !installs(r.script).length &&
+            !r.script.commands.some((c) => ['upgrade', 'dist-upgrade', 'full-upgrade'].includes(c.args[0])),
+        )
+        .map((r) => ({ line: r.run.line, message: 'package index update without an install in the same RUN' })),
   },
-  // ---------- hygiene
 ];

@@ -27,6 +27,7 @@ export const SPEED_RULES: Rule[] = [
   },
   {
     id: 'copy-ignored-file',
+    wholeImage: true,
     category: 'speed',
     severity: 'error',
     title: 'COPY of a file .dockerignore excludes',
@@ -50,6 +51,7 @@ export const SPEED_RULES: Rule[] = [
   },
   {
     id: 'no-dockerignore',
+    wholeImage: true,
     category: 'speed',
     severity: 'warning',
     title: 'Every context needs a .dockerignore',
@@ -64,6 +66,7 @@ export const SPEED_RULES: Rule[] = [
   },
   {
     id: 'dockerignore-lets-through',
+    wholeImage: true,
     category: 'speed',
     severity: 'warning',
     title: '.dockerignore must keep VCS, dependency and build directories out',

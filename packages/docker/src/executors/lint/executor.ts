@@ -26,6 +26,7 @@ export default async function lintExecutor(options: LintExecutorSchema, context:
   const ignoreFile = findIgnoreFile(dockerfile, contextDir);
   const result = lintText(display, readFileSync(dockerfile, 'utf8'), {
     rules: options.rules,
+    policy: { allowedRegistries: options.allowedRegistries, requiredLabels: options.requiredLabels },
     target: options.target,
     buildArgs: options.buildArgs,
     // Read from the graph here, never put on the target: Nx hashes a project's whole
