@@ -2,7 +2,7 @@
 // destinations, reserved stage names, names a host cannot resolve, FROM --platform, ONBUILD
 // triggers Docker refuses, casing BuildKit warns about.
 import { splitReference } from '../image-ref';
-import { stageChain, type Stage } from '../dockerfile';
+import { stageChain, stageRef, type Stage } from '../dockerfile';
 import { all, type Rule } from './rule';
 
 const unquote = (w: string) => w.replace(/^(["'])(.*)\1$/, '$2');
@@ -77,12 +77,14 @@ export const INSTRUCTION_RULES: Rule[] = [
     why: '`COPY --from=x / /` overwrites every file of this stage, including its OS, users and certificates.',
     fix: 'Copy the directories you need: `COPY --from=build /app /app`.',
     refs: ['DL3067'],
+    // From a stage only: `COPY --from=<tool image> / /` is how scratch images holding only a tool's files are used.
     check: ({ model }) =>
-      all(model)
-        .filter(
-          (i) => i.keyword === 'COPY' && i.flags.from?.length && unquote(i.words.at(-1) ?? '') === '/' && i.words.slice(0, -1).some((w) => unquote(w) === '/'),
-        )
-        .map((i) => ({ line: i.line, message: `COPY --from=${i.flags.from?.[0]} / / copies a whole filesystem` })),
+      model.stages.flatMap((stage) =>
+        stage.instructions
+          .filter((i) => i.keyword === 'COPY' && stageRef(model, i.flags.from?.[0], stage.index))
+          .filter((i) => unquote(i.words.at(-1) ?? '') === '/' && i.words.slice(0, -1).some((w) => unquote(w) === '/'))
+          .map((i) => ({ line: i.line, message: `COPY --from=${i.flags.from?.[0]} / / copies a whole filesystem` })),
+      ),
   },
   {
     id: 'reserved-stage-name',

@@ -93,7 +93,9 @@ const SECRET_WORDS = new Set([
   'secretkey',
 ]);
 // Names that point at a secret rather than hold one (`PASSWORD_FILE`), or switch a feature (`DISABLE_AUTH`).
-const POINTER_WORDS = new Set(['file', 'path', 'dir', 'url', 'host', 'name', 'id', 'port']);
+const POINTER_WORDS = new Set(['file', 'path', 'dir', 'url', 'host', 'name', 'id', 'port', 'version']);
+// Names of public material (BuildKit allows `public`): a GPG key fingerprint is published to verify downloads.
+const PUBLIC_WORDS = new Set(['public', 'pub', 'gpg', 'pgp', 'fingerprint', 'keyserver', 'keyring']);
 const SWITCH_WORDS = new Set(['disable', 'enable', 'use', 'skip', 'no', 'require', 'allow', 'with', 'without']);
 
 /** An ARG/ENV/variable name that looks like it holds a secret. Shared with the image audit. */
@@ -104,7 +106,7 @@ export function isSecretName(name: string): boolean {
     .filter(Boolean)
     .map((w) => w.toLowerCase());
   if (!words.some((w) => SECRET_WORDS.has(w))) return false;
-  return !POINTER_WORDS.has(words[words.length - 1]) && !SWITCH_WORDS.has(words[0]);
+  return !POINTER_WORDS.has(words[words.length - 1]) && !SWITCH_WORDS.has(words[0]) && !words.some((w) => PUBLIC_WORDS.has(w));
 }
 export const SECRET_FILE =
   /(^|\/)(\.env(\.(?!example|sample|template|dist)[\w-]+)?|[^/]*\.pem|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519|\.npmrc|\.pypirc|\.netrc|credentials(\.json)?|\.git-credentials)$/;
