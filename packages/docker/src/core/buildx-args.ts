@@ -22,6 +22,8 @@ export interface BuildRequest {
   noCache?: boolean;
   load?: boolean;
   push?: boolean;
+  /** SLSA provenance on a pushed image (default true); the classic image store cannot make it. */
+  provenance?: boolean;
   builder?: string;
   metadataFile?: string;
   /** Resolves relative secret and context paths. */
@@ -62,7 +64,7 @@ export function buildxArgv(req: BuildRequest): string[] {
     argv.push('--push');
     // A pushed image gets SLSA provenance, which also makes it an index: the registry can then
     // give it more tags by digest (imagetools create) without minting a new digest.
-    argv.push('--provenance', 'mode=min');
+    if (req.provenance !== false) argv.push('--provenance', 'mode=min');
   }
   // A multi-platform image cannot be loaded into the classic image store; push carries it.
   if (req.load ?? !req.push) argv.push('--load');

@@ -315,12 +315,6 @@ export function stageRef(model: DockerfileModel, ref: string | undefined, before
 }
 
 /** A stage and the stages it builds FROM (`FROM <stage>`), nearest first: what it inherits. */
-/** A RUN under a SHELL that is not a POSIX shell (PowerShell, cmd): shell-reading rules leave it alone. */
-export function nonPosixShell(stage: Stage, run: InstructionInfo): boolean {
-  const shell = stage.instructions.filter((i) => i.keyword === 'SHELL' && i.line < run.line).pop();
-  return !!shell && /powershell|pwsh|cmd(\.exe)?["'\s,\]]/i.test(shell.args);
-}
-
 export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
   const chain: Stage[] = [];
   for (let s: Stage | undefined = stage; s && !chain.includes(s); s = stageRef(model, s.image ?? s.rawImage, s.index)) chain.push(s);

@@ -26,13 +26,13 @@ describe('the engine probe, cached across processes', () => {
     const cache = new EngineCache<EngineInfo>(dir);
     const calls: string[][] = [];
     const first = await detectEngine(undefined, runner(calls, real), { cache });
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(5);
     expect(first).toMatchObject({ serverVersion: '26.1.5', driver: 'docker', containerdStore: true });
     expect(await detectEngine(undefined, runner(calls, real), { cache })).toEqual(first);
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(5);
     cache.forget(engineIdentity(undefined));
     await detectEngine(undefined, runner(calls, real), { cache });
-    expect(calls).toHaveLength(8);
+    expect(calls).toHaveLength(10);
   });
 
   it('a failed probe is not kept: a missing engine or buildx says so every time, with the same message', async () => {

@@ -1,4 +1,5 @@
 import { detectEngine, EngineError, featureProblems, interpretProbe, type EngineInfo, type EngineProbe } from './engine';
+import { engineEndpoint, isRemoteEngine } from './engine-location';
 
 const ok = (stdout = '') => ({ ok: true, stdout, stderr: '' });
 const fail = (stderr: string) => ({ ok: false, stdout: '', stderr });
@@ -16,14 +17,44 @@ function message(probe: EngineProbe): string {
 }
 
 describe('engine detection', () => {
-  it('reads versions, builder, driver and the containerd store', () => {
-    expect(interpretProbe({ version: ok('28.2.2'), info: ok(INFO), buildx: ok('github.com/docker/buildx 0.13.1+ds1 abc'), inspect: ok(INSPECT) })).toEqual({
-      serverVersion: '26.1.5',
-      buildxVersion: '0.13.1+ds1',
-      builder: 'default',
-      driver: 'docker',
-      containerdStore: true,
-    });
+  it('reads versions, builder, driver, the containerd store and where the engine is', () => {
+    const probe = {
+      version: ok('28.2.2'),
+      info: ok(INFO),
+      buildx: ok('github.com/docker/buildx 0.13.1+ds1 abc'),
+      inspect: ok(INSPECT),
+      context: ok('unix:///var/run/docker.sock'),
+    };
+    const saved = process.env.DOCKER_HOST;
+    delete process.env.DOCKER_HOST;
+    try {
+      expect(interpretProbe(probe)).toEqual({
+        serverVersion: '26.1.5',
+        buildxVersion: '0.13.1+ds1',
+        builder: 'default',
+        driver: 'docker',
+        containerdStore: true,
+        endpoint: 'unix:///var/run/docker.sock',
+        remote: false,
+      });
+      // A context on another engine: builds do not land in this machine's engine.
+      expect(interpretProbe({ ...probe, context: ok('ssh://ci@build-host') })).toMatchObject({ endpoint: 'ssh://ci@build-host', remote: true });
+    } finally {
+      if (saved !== undefined) process.env.DOCKER_HOST = saved;
+    }
+  });
+
+  it("tells this machine's engine from another one", () => {
+    expect(isRemoteEngine('unix:///var/run/docker.sock', 'docker', '/home/u')).toBe(false);
+    expect(isRemoteEngine('unix:///run/user/1000/docker.sock', 'docker', '/home/u')).toBe(false);
+    expect(isRemoteEngine('unix:///home/u/.docker/run/docker.sock', 'docker', '/home/u')).toBe(false);
+    expect(isRemoteEngine('npipe:////./pipe/docker_engine', 'docker', '')).toBe(false);
+    expect(isRemoteEngine('tcp://10.0.0.5:2376', 'docker', '/home/u')).toBe(true);
+    expect(isRemoteEngine('unix:///tmp/other/docker.sock', 'docker', '/home/u')).toBe(true);
+    // BuildKit builders keep their images to themselves, wherever they run.
+    for (const driver of ['docker-container', 'remote', 'kubernetes']) expect(isRemoteEngine('unix:///var/run/docker.sock', driver, '/home/u')).toBe(true);
+    expect(engineEndpoint('unix:///a.sock', { DOCKER_HOST: 'tcp://b:2375' })).toBe('tcp://b:2375');
+    expect(engineEndpoint(undefined, {})).toBe('unix:///var/run/docker.sock');
   });
 
   it('says the CLI is missing and how to install it', () => {

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import execa from 'execa';
 import { engineApiGet, type ApiAnswer } from './engine-api';
 import { EngineCache, engineIdentity, findOnPath } from './engine-cache';
+import { engineEndpoint, isRemoteEngine } from './engine-location';
 
 export interface CommandResult {
   ok: boolean;
@@ -68,6 +69,8 @@ export interface EngineProbe {
   info?: CommandResult;
   buildx?: CommandResult;
   inspect?: CommandResult;
+  /** `docker context inspect`: the current context's engine endpoint. */
+  context?: CommandResult;
 }
 
 export interface EngineInfo {
@@ -77,6 +80,10 @@ export interface EngineInfo {
   driver: string;
   /** The containerd image store: the `docker` driver then supports every cache exporter and multi-platform images. */
   containerdStore: boolean;
+  /** The engine endpoint builds go to (DOCKER_HOST, else the current context's). */
+  endpoint?: string;
+  /** Builds do not land in this machine's engine (core/engine-location): they are pushed instead of loaded. */
+  remote?: boolean;
 }
 
 export class EngineError extends Error {
@@ -120,7 +127,13 @@ export function interpretProbe(probe: EngineProbe, builder?: string): EngineInfo
     builder: field('Name') || builder || 'default',
     driver: field('Driver') || 'docker',
     containerdStore: (info.DriverStatus ?? []).some(([k, v]) => k === 'driver-type' && v.includes('containerd.snapshotter')),
+    ...location(probe, field('Driver') || 'docker'),
   };
+}
+
+function location(probe: EngineProbe, driver: string): { endpoint: string; remote: boolean } {
+  const endpoint = engineEndpoint(probe.context?.ok ? probe.context.stdout.trim() : undefined);
+  return { endpoint, remote: isRemoteEngine(endpoint, driver) };
 }
 
 export interface FeatureNeeds {
@@ -165,14 +178,15 @@ const detected = new Map<string, Promise<EngineInfo>>();
 const probeCache = new EngineCache<EngineInfo>();
 
 async function probe(builder: string | undefined, run: Runner): Promise<EngineInfo> {
-  // All four at once (each CLI start costs 0.1-0.3 s); the answers are read in order.
-  const [version, info, buildx, inspect] = await Promise.all([
+  // All at once (each CLI start costs 0.1-0.3 s); the answers are read in order.
+  const [version, info, buildx, inspect, context] = await Promise.all([
     run(['version', '--format', '{{.Client.Version}}']),
     run(['info', '--format', '{{json .}}']),
     run(['buildx', 'version']),
     run(['buildx', 'inspect', ...(builder ? [builder] : [])]),
+    run(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}']),
   ]);
-  const answers: EngineProbe = { version };
+  const answers: EngineProbe = { version, context };
   if (!version.notFound) answers.info = info;
   if (answers.info?.ok) answers.buildx = buildx;
   if (answers.buildx?.ok) answers.inspect = inspect;

@@ -80,7 +80,11 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
 
   const primary = `${input.repository}:${contentTag(input.nxHash)}`;
   const references = [primary, ...input.extraTags.map((t) => `${input.repository}:${t}`)];
-  const request = { ...input, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } };
+  // The docker driver on the classic image store cannot attach attestations: push without them.
+  const provenance = engine.driver !== 'docker' || engine.containerdStore;
+  if (input.push && !provenance)
+    console.log(`The engine at ${engine.endpoint ?? 'this endpoint'} has the classic image store: pushing without SLSA provenance.`);
+  const request = { ...input, provenance, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } };
   let result = await runBuildx(request, hooks);
   // A push the registry dropped (5xx, 429, a reset connection) is tried again: every step is
   // cached by then, so an attempt costs the export and push only.

@@ -71,7 +71,6 @@ export function shellRuns(model: DockerfileModel): ShellRun[] {
 }
 
 export const all = (m: DockerfileModel) => m.stages.flatMap((s) => s.instructions);
-export const runs = (m: DockerfileModel) => all(m).filter((i) => i.keyword === 'RUN');
 export const finalStage = (ctx: LintContext) => findStage(ctx.model, ctx.target);
 export const fromAnalysis = (findings: Finding[]): Hit[] => findings.map((f) => ({ line: f.line, message: f.message }));
 

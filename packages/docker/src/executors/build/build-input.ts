@@ -10,6 +10,7 @@ import { envReferences, interpolateEnv } from '../../core/env-args';
 import { hasRegistryHost, inRegistry } from '../../core/image-ref';
 import { registryCache } from '../../core/registry';
 import { BuildFailure } from '../../core/image-build';
+import { detectEngine, type EngineInfo } from '../../core/engine';
 import { planForOptions } from './plan';
 import { signingKeys } from './signing';
 import type { BuildExecutorSchema } from './schema';
@@ -49,7 +50,36 @@ export function targetRepository(options: Pick<BuildExecutorSchema, 'image' | 'r
   return repository;
 }
 
+let warnedLocal = false;
+
+/**
+ * Whether the build pushes: as the options say, else when its engine is not this machine's
+ * (core/engine-location) and the plugin's `registry` names where to: an image left on another
+ * engine is of no use here, so it goes to the registry by content tag and is pulled by digest.
+ */
+export function resolvePush(
+  options: Pick<BuildExecutorSchema, 'push' | 'load' | 'registry' | 'image'>,
+  engine: Pick<EngineInfo, 'remote' | 'endpoint' | 'builder'>,
+): boolean | undefined {
+  if (options.push !== undefined || options.load || !engine.remote) return options.push;
+  // The plugin's registry reaches the build as `registry`, or already inside the image name.
+  const registry = options.registry ?? (hasRegistryHost(options.image) ? options.image.split('/')[0] : undefined);
+  if (registry) {
+    console.log(`The build runs on ${engine.endpoint} (builder ${engine.builder}), not this machine's engine: pushing to ${registry} by content tag.`);
+    return true;
+  }
+  if (!warnedLocal) {
+    warnedLocal = true;
+    console.warn(
+      `⚠ The build runs on ${engine.endpoint} (builder ${engine.builder}), not this machine's engine: the image stays there. ` +
+        `Set the plugin's "registry" option to push builds by content tag, so this machine and other runners pull them by digest.`,
+    );
+  }
+  return undefined;
+}
+
 export async function toBuildInput(options: BuildExecutorSchema, task: TaskFacts): Promise<ImageBuildInput> {
+  options = { ...options, push: resolvePush(options, await detectEngine(options.builder)) };
   const git = await gitInfo(task.workspaceRoot);
   const missing = Object.values(options.buildArgs ?? {})
     .flatMap(envReferences)
