@@ -33,28 +33,38 @@ const LEFTOVER = [
 
 /** Paths of the image's filesystem that match LEFTOVER (at most `limit`). */
 export async function findLeftovers(ref: string, limit = 20): Promise<string[]> {
-  const created = await spawnEngine(['create', ref]);
+  return (await inContainer(ref, undefined, (id) => scanExport(id, limit))).result;
+}
+
+/** Runs `use` on a container created (never started) from `ref`, of `platform` when given, then removes it. */
+async function inContainer<T>(ref: string, platform: string | undefined, use: (id: string) => Promise<T>): Promise<{ id: string; result: T }> {
+  const created = await spawnEngine(['create', ...(platform ? ['--platform', platform] : []), ref]);
   if (created.exitCode !== 0) throw new Error(`docker create ${ref} failed: ${created.stderr.trim()}`);
   const id = created.stdout.trim();
-  const found: string[] = [];
   try {
-    const exported = spawnEngine(['export', id], { buffer: false });
-    const tar = extract();
-    tar.on('entry', (header, stream, next) => {
-      const name = header.name.replace(/^\.?\//, '') + (header.type === 'directory' && !header.name.endsWith('/') ? '/' : '');
-      if (found.length < limit && LEFTOVER.some((p) => p.test(name))) found.push(name);
-      stream.on('end', next);
-      stream.resume();
-    });
-    const done = new Promise<void>((resolve, reject) => {
-      tar.on('finish', resolve);
-      tar.on('error', reject);
-    });
-    exported.stdout?.pipe(tar);
-    await Promise.all([done, exported]);
+    return { id, result: await use(id) };
   } finally {
     await spawnEngine(['rm', '--force', id]);
   }
+}
+
+/** Streams the container's filesystem through a tar parser: the LEFTOVER paths, never unpacked. */
+async function scanExport(id: string, limit: number): Promise<string[]> {
+  const found: string[] = [];
+  const exported = spawnEngine(['export', id], { buffer: false });
+  const tar = extract();
+  tar.on('entry', (header, stream, next) => {
+    const name = header.name.replace(/^\.?\//, '') + (header.type === 'directory' && !header.name.endsWith('/') ? '/' : '');
+    if (found.length < limit && LEFTOVER.some((p) => p.test(name))) found.push(name);
+    stream.on('end', next);
+    stream.resume();
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    tar.on('finish', resolve);
+    tar.on('error', reject);
+  });
+  exported.stdout?.pipe(tar);
+  await Promise.all([done, exported]);
   return found;
 }
 
@@ -71,6 +81,37 @@ export async function imageFacts(ref: string, run: Runner = dockerRunner): Promi
     history: history.ok ? history.stdout.split('\n').filter(Boolean) : [],
     leftovers: await findLeftovers(ref),
   };
+}
+
+type ContainerConfig = { User?: string; Env?: string[]; Labels?: Record<string, string> | null; Healthcheck?: { Test?: string[] } };
+
+/**
+ * The facts of each platform's image of a pushed multi-platform index, from a container of that
+ * platform (created, never started, so no emulation runs): its config as the engine reads it
+ * from that platform's image, and its files; the history from the registry.
+ */
+export async function platformImageFacts(ref: string, platforms: string[], run: Runner = dockerRunner): Promise<Map<string, ImageFacts>> {
+  const answer = await run(['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Image}}']);
+  if (!answer.ok) throw new Error(`Could not read ${ref}'s platforms from the registry: ${answer.stderr.trim()}`);
+  const images = JSON.parse(answer.stdout) as Record<string, { history?: Array<{ created_by?: string }> }>;
+  const out = new Map<string, ImageFacts>();
+  for (const platform of platforms) {
+    if (!images[platform]) throw new Error(`${ref} has no ${platform} image in the registry (it has ${Object.keys(images).join(', ')}).`);
+    const { result } = await inContainer(ref, platform, async (id) => {
+      const inspected = await run(['container', 'inspect', '--format', '{{json .Config}}', id]);
+      if (!inspected.ok) throw new Error(`docker container inspect failed: ${inspected.stderr.trim()}`);
+      return { config: JSON.parse(inspected.stdout) as ContainerConfig, leftovers: await scanExport(id, 20) };
+    });
+    out.set(platform, {
+      user: result.config.User ?? '',
+      healthcheck: result.config.Healthcheck?.Test,
+      env: result.config.Env ?? [],
+      labels: result.config.Labels ?? {},
+      history: (images[platform].history ?? []).map((h) => h.created_by ?? '').reverse(),
+      leftovers: result.leftovers,
+    });
+  }
+  return out;
 }
 
 /** Findings for an image's facts. Pure. */

@@ -16,11 +16,16 @@ describe('where a build goes', () => {
     expect(targetRepository({ image: 'acme/api', registry: '127.0.0.1:5000', push: true })).toBe('127.0.0.1:5000/acme/api');
   });
 
+  it('a multi-platform image is pushed when the registry is set: this engine runs one platform of it', () => {
+    expect(resolvePush({ image: 'acme/api', registry: '127.0.0.1:5000', platforms: ['linux/amd64', 'linux/arm64'] }, local)).toBe(true);
+    expect(resolvePush({ image: 'acme/api', registry: '127.0.0.1:5000', platforms: ['linux/arm64'] }, local)).toBeUndefined();
+  });
+
   it("this machine's engine, an explicit push or load, or no registry: as configured", () => {
     expect(resolvePush({ image: 'acme/api', registry: '127.0.0.1:5000' }, local)).toBeUndefined();
     expect(resolvePush({ image: 'acme/api', registry: '127.0.0.1:5000', push: false }, remote)).toBe(false);
     expect(resolvePush({ image: 'acme/api', registry: '127.0.0.1:5000', load: true }, remote)).toBeUndefined();
     expect(resolvePush({ image: 'acme/api' }, remote)).toBeUndefined();
-    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('the image stays there. Set the plugin\'s "registry" option'));
+    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('the image stays in that engine. Set the plugin\'s "registry" option'));
   });
 });

@@ -53,25 +53,31 @@ export function targetRepository(options: Pick<BuildExecutorSchema, 'image' | 'r
 let warnedLocal = false;
 
 /**
- * Whether the build pushes: as the options say, else when its engine is not this machine's
- * (core/engine-location) and the plugin's `registry` names where to: an image left on another
- * engine is of no use here, so it goes to the registry by content tag and is pulled by digest.
+ * Whether the build pushes: as the options say, else when the plugin's `registry` names where to
+ * and the image is of no use left where it is built: the build runs on an engine that is not
+ * this machine's (core/engine-location), or it is a multi-platform image (an index this
+ * machine's engine runs one platform of). It goes to the registry by content tag and consumers
+ * pull it by digest.
  */
 export function resolvePush(
-  options: Pick<BuildExecutorSchema, 'push' | 'load' | 'registry' | 'image'>,
+  options: Pick<BuildExecutorSchema, 'push' | 'load' | 'registry' | 'image' | 'platforms'>,
   engine: Pick<EngineInfo, 'remote' | 'endpoint' | 'builder'>,
 ): boolean | undefined {
-  if (options.push !== undefined || options.load || !engine.remote) return options.push;
+  const multiPlatform = (options.platforms?.length ?? 0) > 1;
+  if (options.push !== undefined || options.load || (!engine.remote && !multiPlatform)) return options.push;
   // The plugin's registry reaches the build as `registry`, or already inside the image name.
   const registry = options.registry ?? (hasRegistryHost(options.image) ? options.image.split('/')[0] : undefined);
+  const where = engine.remote
+    ? `The build runs on ${engine.endpoint} (builder ${engine.builder}), not this machine's engine`
+    : `${options.platforms?.join(', ')} is a multi-platform image`;
   if (registry) {
-    console.log(`The build runs on ${engine.endpoint} (builder ${engine.builder}), not this machine's engine: pushing to ${registry} by content tag.`);
+    console.log(`${where}: pushing to ${registry} by content tag.`);
     return true;
   }
   if (!warnedLocal) {
     warnedLocal = true;
     console.warn(
-      `⚠ The build runs on ${engine.endpoint} (builder ${engine.builder}), not this machine's engine: the image stays there. ` +
+      `⚠ ${where}: the image stays in that engine. ` +
         `Set the plugin's "registry" option to push builds by content tag, so this machine and other runners pull them by digest.`,
     );
   }
