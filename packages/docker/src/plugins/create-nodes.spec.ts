@@ -233,10 +233,12 @@ describe('createNodesV2 on a workspace', () => {
     expect(upstream('apps/api', 'docker-build')).toEqual([{ input: 'docker-build', projects: ['base'] }]);
     expect(upstream('apps/web', 'docker-build-worker')).toEqual([{ input: 'docker-build', projects: ['api', 'base'] }]);
     // What those names stand for: each build target's own inputs, never its dependencies' outputs.
-    expect(projects['docker/base'].namedInputs?.['docker-build']).toEqual(
-      (projects['docker/base'].targets?.['docker-build'].inputs ?? []).filter((i) => typeof i === 'string' || !('dependentTasksOutputFiles' in i)),
-    );
-    expect(projects['apps/web'].namedInputs?.['docker-build-worker']).toBeDefined();
+    const ownInputs = (root: string, target: string) =>
+      (projects[root].targets?.[target].inputs ?? []).filter((i) => typeof i === 'string' || !('dependentTasksOutputFiles' in i || 'input' in i));
+    expect(projects['docker/base'].namedInputs?.['docker-build']).toEqual(ownInputs('docker/base', 'docker-build'));
+    expect(projects['apps/api'].namedInputs?.['docker-build']).toEqual(ownInputs('apps/api', 'docker-build'));
+    expect(projects['apps/web'].namedInputs?.['docker-build-worker']).toEqual(ownInputs('apps/web', 'docker-build-worker'));
+    expect(ownInputs('apps/web', 'docker-build-worker')).toContain('{projectRoot}/Dockerfile.worker');
     // Nx hashes a project's whole configuration into each of its tasks: nothing about other
     // projects may appear in it, or adding a project would rebuild every image.
     expect(JSON.stringify(projects['apps/web'].targets)).not.toContain('workspaceImages');

@@ -62,13 +62,14 @@ export function withUpstreamInputs(results: FileResults, projectNames: Map<strin
       for (const [target, t] of Object.entries(p.targets ?? {}))
         if (t.executor === '@org/docker:build' && t.options?.plan)
           builds.push({ project: projectNames.get(root) ?? root, target, repository: String(t.options.image), plans: plansOf(t) });
+  const byTask = new Map(builds.map((b) => [`${b.project}\0${b.target}`, b]));
   return results.map(([file, r]) => {
     const projects = Object.fromEntries(
       Object.entries(r.projects ?? {}).map(([root, p]) => {
         const targets = Object.fromEntries(
           Object.entries(p.targets ?? {}).map(([name, t]) => {
             const project = projectNames.get(root) ?? root;
-            const build = builds.find((b) => b.project === project && b.target === name);
+            const build = byTask.get(`${project}\0${name}`);
             const extra = build ? upstreamInputs(upstreamBuilds(build, builds)) : [];
             return [name, extra.length ? { ...t, inputs: [...(t.inputs ?? []), ...extra] } : t];
           }),
