@@ -34,8 +34,12 @@ async function lint(options, context) {
   return require('../dist/src/executors/lint/executor').default(options, context);
 }
 
+async function releasePublish(options, context) {
+  return require('../dist/src/executors/release-publish/executor').default(options, context);
+}
+
 async function audit(options, context) {
   return require('../dist/src/executors/audit/executor').default(options, context);
 }
 
-module.exports = { build, buildBatch, run, compose, push, perf, lint, audit };
+module.exports = { build, buildBatch, run, compose, push, perf, lint, audit, releasePublish };

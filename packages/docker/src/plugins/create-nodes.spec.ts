@@ -59,6 +59,17 @@ describe('createNodesV2 on a workspace', () => {
     expect((await infer({}, { lint }))['apps/api']['docker-lint'].options).toMatchObject(lint);
   });
 
+  it('nx-release-publish (what `nx release publish` runs) is inferred only with releasePublish, on the build it publishes', async () => {
+    write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
+    expect((await infer())['apps/api']['nx-release-publish']).toBeUndefined();
+    rmSync(dataDir, { recursive: true, force: true });
+    expect((await infer({}, { releasePublish: true }))['apps/api']['nx-release-publish']).toMatchObject({
+      executor: '@org/docker:release-publish',
+      dependsOn: ['docker-build'],
+      options: { buildTarget: 'docker-build', tags: ['{version}'] },
+    });
+  });
+
   it('serves a second computation from the inference cache, and recomputes when a file it read changes', async () => {
     write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY src/ /app/\n');
     const first = await infer();

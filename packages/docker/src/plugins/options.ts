@@ -25,6 +25,11 @@ export interface DockerPluginOptions {
   perfTargetName?: string;
   /** Tags docker-push adds (default `["{version}", "{shortSha}", "latest"]`). */
   releaseTags?: string[];
+  /**
+   * Infer `nx-release-publish` (the target `nx release publish` runs) for every image: the image
+   * is published under the released version. Off by default: another plugin may own that name.
+   */
+  releasePublish?: boolean;
   /** Name of the inferred target that runs a project's compose service with its built image (default `docker-up`). */
   upTargetName?: string;
   /** Name of the inferred target that runs a project's compose service in development mode (default `docker-dev`). */

@@ -20,6 +20,7 @@ import {
   buildTargetConfig,
   composeTargetConfigs,
   lintTargetConfig,
+  releasePublishTargetConfig,
   ownInputs,
   perfTargetConfig,
   pushTargetConfig,
@@ -184,6 +185,8 @@ export function inferTargets(input: InferenceInput, prepared: Prepared = prepare
     [facts.names.perf]: perfTargetConfig(facts),
     [facts.names.lint]: lintTargetConfig(facts),
     [facts.names.audit]: auditTargetConfig(facts),
+    // `nx release publish` runs this name; one per project, so only for its main Dockerfile.
+    ...(options.releasePublish && !suffix ? { 'nx-release-publish': releasePublishTargetConfig(facts) } : {}),
     ...(suffix ? {} : composeTargetConfigs(facts, input.compose ?? { production: [], development: [] })),
   };
   const warnings: string[] = [];

@@ -172,6 +172,19 @@ export function pushTargetConfig(f: ProjectFacts): TargetConfiguration {
   };
 }
 
+export function releasePublishTargetConfig(f: ProjectFacts): TargetConfiguration {
+  return {
+    executor: '@org/docker:release-publish',
+    dependsOn: [f.names.build],
+    options: { buildTarget: f.names.build, tags: ['{version}'] },
+    metadata: {
+      technologies: ['docker'],
+      description: `Run by \`nx release publish\`: publish ${f.image} under the released version (pushed by content tag if needed, the version tag added by digest).`,
+      help: { command: 'nx release publish --help', example: { options: { tags: ['{version}', 'stable'] } } },
+    },
+  };
+}
+
 export function perfTargetConfig(f: ProjectFacts): TargetConfiguration {
   return {
     executor: '@org/docker:perf',
