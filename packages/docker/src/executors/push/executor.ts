@@ -1,8 +1,7 @@
 // docker-push: release tags for an image that was already pushed, added by digest on the
 // registry side. Nothing is built and no layer moves through this machine.
 import type { ExecutorContext } from '../../utils/devkit';
-import { BuildFailure } from '../../core/image-build';
-import { EngineError } from '../../core/engine';
+import { publishFailure } from '../promotion-failure';
 import { commitTagVars, gitInfo } from '../../core/git';
 import { expandTags } from '../../core/naming';
 import { promote } from '../../core/registry';
@@ -52,10 +51,6 @@ export default async function pushExecutor(options: PushExecutorSchema, context:
     for (const t of targets) console.log(`✔ ${t} -> ${record.digest}`);
     return { success: true };
   } catch (e) {
-    if (e instanceof BuildFailure || e instanceof EngineError || (e instanceof Error && /imagetools/.test(e.message))) {
-      console.error(`✖ ${e.message}`);
-      return { success: false };
-    }
-    throw e;
+    return publishFailure(e);
   }
 }

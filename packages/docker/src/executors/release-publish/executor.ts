@@ -3,8 +3,9 @@
 // by content tag when the registry does not have it yet (no rebuild: the image is the one Nx
 // cached), signed when the workspace signs images, then the version tags are added by digest.
 import type { ExecutorContext } from '../../utils/devkit';
+import { publishFailure } from '../promotion-failure';
 import { BuildFailure } from '../../core/image-build';
-import { EngineError, spawnEngine, tagImage } from '../../core/engine';
+import { spawnEngine, tagImage } from '../../core/engine';
 import { expandTags } from '../../core/naming';
 import { lookupImage, promote } from '../../core/registry';
 import { signImage, SIGNING_KEY_ENV } from '../../core/signature';
@@ -59,11 +60,7 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
     for (const t of targets) console.log(`✔ ${t} -> ${digest}`);
     return { success: true };
   } catch (e) {
-    if (e instanceof BuildFailure || e instanceof EngineError || (e instanceof Error && /imagetools/.test(e.message))) {
-      console.error(`✖ ${e.message}`);
-      return { success: false };
-    }
-    throw e;
+    return publishFailure(e);
   }
 }
 
