@@ -17,6 +17,11 @@ export function hasRegistryHost(image: string): boolean {
   return image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
 }
 
+/** The registry host of a reference: its first component when that names a host, else Docker Hub. */
+export function registryOf(ref: string): string {
+  return hasRegistryHost(ref) ? ref.split('/')[0] : 'docker.io';
+}
+
 /** `registry/image` unless the image already names a registry. */
 export function inRegistry(image: string, registry: string | undefined): string {
   const reg = registry?.trim().replace(/\/+$/, '');

@@ -13,22 +13,7 @@ export interface Install {
 const VALUE_OPTIONS: Record<string, string[]> = {
   apt: ['-o', '--option', '-t', '--target-release', '-c', '--config-file', '-a', '--host-architecture'],
   apk: ['-X', '--repository', '-t', '--virtual', '-p', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file'],
-  yum: [
-    '--enablerepo',
-    '--disablerepo',
-    '--installroot',
-    '--releasever',
-    '-c',
-    '--config',
-    '--setopt',
-    '--exclude',
-    '-x',
-    '--repo',
-    '--repoid',
-    '--nogpgcheck=',
-    '--forcearch',
-    '--setopt=',
-  ],
+  yum: ['--enablerepo', '--disablerepo', '--installroot', '--releasever', '-c', '--config', '--setopt', '--exclude', '-x', '--repo', '--repoid', '--forcearch'],
   zypper: ['-r', '--repo', '--from', '-t', '--type', '--root', '-R'],
   pip: [
     '-r',
@@ -158,8 +143,12 @@ export function installOf(c: ShellCommand): Install | undefined {
 
 /** Every install of a script. */
 export function installs(script: ShellScript): Install[] {
-  return script.commands.flatMap((c) => installOf(c) ?? []);
+  // A dozen rules ask for the same script's installs: read them once.
+  let found = installCache.get(script);
+  if (!found) installCache.set(script, (found = script.commands.flatMap((c) => installOf(c) ?? [])));
+  return found;
 }
+const installCache = new WeakMap<ShellScript, Install[]>();
 
 /** `apt-get update`, `apk update`, `yum makecache` and the like: a package index refresh. */
 export function isIndexUpdate(c: ShellCommand): boolean {

@@ -64,10 +64,6 @@ export const isPosixShell = (shell: string[]) => POSIX_SHELLS.test(basename(shel
 
 const shellSetsPipefail = (shell: string[]) => shell.some((a, k) => a === 'pipefail' && /^-[a-z]*o$/.test(shell[k - 1] ?? ''));
 
-function literal(word: Word): string {
-  return word.value;
-}
-
 /** Strips wrappers (`sudo -u app`, `env A=1`, `command -v`) off the front of a command's words. */
 function unwrap(words: string[]): { name: string; args: string[]; via: string[]; env: string[] } {
   const via: string[] = [];
@@ -119,7 +115,7 @@ function read(source: string, shell: string[]): ShellScript {
 }
 
 function toCommand(node: Command, piped: { index: number; of: number } | undefined): ShellCommand {
-  const words = [node.name, ...node.suffix].filter((w): w is Word => w?.type === 'Word').map(literal);
+  const words = [node.name, ...node.suffix].filter((w): w is Word => w?.type === 'Word').map((w) => w.value);
   const assigned = node.prefix.flatMap((p) => (p.type === 'Assignment' ? [p.name] : []));
   const { name, args, via, env } = unwrap(words);
   return { name, args, via, env: [...assigned, ...env], piped };

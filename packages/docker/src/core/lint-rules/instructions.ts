@@ -1,9 +1,9 @@
 // docker-lint rules. Instructions that do not do what they say: ENV reading itself, relative COPY
 // destinations, reserved stage names, names a host cannot resolve, FROM --platform, ONBUILD
 // triggers Docker refuses, casing BuildKit warns about.
-import { splitReference } from '../image-ref';
+import { normalizeRepository, registryOf, splitReference } from '../image-ref';
 import { stageChain, stageRef, type Stage } from '../dockerfile';
-import { all, type Rule } from './rule';
+import { all, finalStage, type Rule } from './rule';
 
 const unquote = (w: string) => w.replace(/^(["'])(.*)\1$/, '$2');
 const absolute = (p: string) => /^(\/|\$|[A-Za-z]:[\\/])/.test(unquote(p));
@@ -198,12 +198,11 @@ export const INSTRUCTION_RULES: Rule[] = [
           workspaceImages?.includes(splitReference(image.split('@')[0]).repository)
         )
           return [];
-        const repository = splitReference(image.split('@')[0]).repository;
-        const registry = /^[^/]+[.:][^/]*\/|^localhost\//.test(repository) ? repository.split('/')[0] : 'docker.io';
+        const registry = registryOf(image);
+        // Docker Hub short names in full (`python` -> `docker.io/library/python`), so a namespace prefix can match.
+        const short = normalizeRepository(image);
         const full =
-          registry === 'docker.io' && !repository.startsWith('docker.io/')
-            ? `docker.io/${repository.includes('/') ? repository : `library/${repository}`}`
-            : repository;
+          registry === 'docker.io' ? `docker.io/${short.includes('/') ? short : `library/${short}`}` : splitReference(image.split('@')[0]).repository;
         const ok = allowed.some((a) => a === registry || a === '*' || full === a || full.startsWith(`${a.replace(/\/+$/, '')}/`));
         return ok ? [] : [{ line: s.line, message: `${image} comes from ${registry}, which is not an allowed registry (${allowed.join(', ')})` }];
       });
@@ -220,7 +219,7 @@ export const INSTRUCTION_RULES: Rule[] = [
     wholeImage: true,
     check: ({ model, policy, target }) => {
       const required = policy?.requiredLabels;
-      const stage = target ? model.stages.find((s) => s.name === target.toLowerCase()) : model.stages.at(-1);
+      const stage = finalStage({ model, target });
       if (!required?.length || !stage) return [];
       const set = new Set(
         stageChain(model, stage).flatMap((s) => s.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => i.pairs.map((p) => p.name))),

@@ -7,7 +7,7 @@ import type { ImageBuildInput } from '../../core/image-build';
 import { commitTagVars, gitInfo } from '../../core/git';
 import { expandTags } from '../../core/naming';
 import { envReferences, interpolateEnv } from '../../core/env-args';
-import { hasRegistryHost, inRegistry } from '../../core/image-ref';
+import { hasRegistryHost, inRegistry, registryOf } from '../../core/image-ref';
 import { registryCache } from '../../core/registry';
 import { BuildFailure } from '../../core/image-build';
 import { detectEngine, type EngineInfo } from '../../core/engine';
@@ -66,7 +66,7 @@ export function resolvePush(
   const multiPlatform = (options.platforms?.length ?? 0) > 1;
   if (options.push !== undefined || options.load || (!engine.remote && !multiPlatform)) return options.push;
   // The plugin's registry reaches the build as `registry`, or already inside the image name.
-  const registry = options.registry ?? (hasRegistryHost(options.image) ? options.image.split('/')[0] : undefined);
+  const registry = options.registry ?? (hasRegistryHost(options.image) ? registryOf(options.image) : undefined);
   const where = engine.remote
     ? `The build runs on ${engine.endpoint} (builder ${engine.builder}), not this machine's engine`
     : `${options.platforms?.join(', ')} is a multi-platform image`;
