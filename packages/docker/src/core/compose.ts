@@ -19,6 +19,11 @@ export function imageEnvName(service: string): string {
   return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_IMAGE`;
 }
 
+/** Whether a service builds this Dockerfile (workspace-relative): its build `dockerfile` is relative to its context. */
+export function buildsDockerfile(service: ComposeService, dockerfile: string): boolean {
+  return service.context !== undefined && posix.join(service.context, service.dockerfile ?? 'Dockerfile') === dockerfile;
+}
+
 /** The services of a compose file; `composeDir` is the file's directory relative to the workspace root. */
 export function composeServices(text: string, composeDir: string): ComposeService[] {
   const doc = parseDocument(text);

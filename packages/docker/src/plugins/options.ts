@@ -48,7 +48,10 @@ export interface DockerPluginOptions {
   platforms?: string[];
   cacheFrom?: string[];
   cacheTo?: string[];
-  /** Build context, relative to the workspace root; `{projectRoot}` (default) or `.` for the workspace root. */
+  /**
+   * Build context for every project, relative to the workspace root (`{projectRoot}`, or `.`).
+   * Unset (the default), each Dockerfile's context is inferred from what its COPY sources name.
+   */
   context?: string;
   /** Stage to build (default: the last one). */
   target?: string;
@@ -73,7 +76,6 @@ export interface NormalizedOptions extends DockerPluginOptions {
   composeDevFile: string;
   repository: string;
   tags: string[];
-  context: string;
 }
 
 export function normalizeOptions(options: DockerPluginOptions | undefined): NormalizedOptions {
@@ -92,6 +94,5 @@ export function normalizeOptions(options: DockerPluginOptions | undefined): Norm
     composeDevFile: options?.composeDevFile ?? 'docker/compose/docker-compose.dev.yml',
     repository: options?.repository ?? '{projectName}',
     tags: options?.tags ?? ['latest'],
-    context: options?.context ?? '{projectRoot}',
   };
 }

@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { BuildPlan } from '../core/build-plan';
-import { composeServices } from '../core/compose';
+import { buildsDockerfile, composeServices, type ComposeService } from '../core/compose';
+import type { ContextSource } from '../core/context-inference';
 import { imageRepository } from '../core/naming';
 import type { CreateNodesResult, CreateNodesV2, TargetConfiguration } from '../utils/devkit';
 import { withBuildProblems } from './build-problems';
+import { contextDecider } from './context-choice';
 import { eachFile } from './each-file';
 import { otherDockerTargets, targetClashes, withClashes } from './other-plugins';
 import { InferenceCache } from './inference-cache';
@@ -82,10 +84,21 @@ export interface InferenceInput {
   compose?: ComposeFiles;
   unhashed?: UnhashedListing;
   platform?: string;
+  /** Every compose service: one that builds this Dockerfile says its context. */
+  composeServices?: ComposeService[];
+  /** The main-context reads of a Dockerfile text for a variant (cached across runs by createNodes). */
+  sources?: (text: string, variant: BuildVariant) => ContextSource[];
 }
 
 function hashOf(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/** The reads context inference weighs; parses, so loaded only on a cache miss. */
+function sourcesNow(text: string, variant: BuildVariant): ContextSource[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: dockerfile-ast loads on a cache miss only
+  const { contextSources } = require('../core/context-sources') as typeof import('../core/context-sources');
+  return contextSources(text, variant);
 }
 
 /** Loads the planner only when a plan is computed: a warm inference cache never parses a Dockerfile. */
@@ -130,7 +143,16 @@ function prepare(input: InferenceInput): Prepared {
   const projectRoot = dirname(dockerfile);
   const files = readProjectFiles(root, projectRoot);
   const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
-  const project = projectBuildOptions(options, files, projectRoot, buildName, input.targetDefaults);
+  const text = readText(join(root, dockerfile), dockerfile);
+  const decide = contextDecider({
+    workspaceRoot: root,
+    dockerfile,
+    projectRoot,
+    files,
+    compose: input.composeServices ?? [],
+    sources: (variant) => (input.sources ?? sourcesNow)(text.text, variant),
+  });
+  const project = projectBuildOptions(options, files, projectRoot, buildName, input.targetDefaults, decide);
   const contexts = [...new Set([project.main, ...Object.values(project.configurations)].map((v) => v.context))];
   return {
     suffix,
@@ -138,7 +160,7 @@ function prepare(input: InferenceInput): Prepared {
     buildName,
     files,
     project,
-    text: readText(join(root, dockerfile), dockerfile),
+    text,
     ignores: contexts.map((c) => ignoreFor(root, dockerfile, c)),
   };
 }
@@ -175,6 +197,7 @@ export function inferTargets(input: InferenceInput, prepared: Prepared = prepare
     },
     options,
     main: project.main,
+    contextReason: project.contextReason,
     plan: main,
     configurationPlans,
   };
@@ -194,6 +217,7 @@ export function inferTargets(input: InferenceInput, prepared: Prepared = prepare
     const where = main.problems.map((p) => `${dockerfile}:${p.line}: ${p.message}`).join('\n');
     warnings.push(`${where}\n${buildName} of ${projectName} will fail until this is fixed.`);
   }
+  if (project.contextWarning) warnings.push(project.contextWarning);
   const unhashed = unhashedWarning(dockerfile, main, project.buildOutputs);
   if (unhashed) warnings.push(unhashed);
   return { projectName, targets, namedInputs: { [buildName]: ownInputs(targets[buildName]) }, groups: Object.keys(targets), warnings };
@@ -230,6 +254,15 @@ function rejectSharedRepositories(results: Results): Results {
 const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files, rawOptions, context) => {
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
+  const sourcesCache = new InferenceCache<ContextSource[]>(`org-docker-sources-${PLUGIN_VERSION}.json`);
+  const sources = (text: string, variant: BuildVariant): ContextSource[] => {
+    const key = hashOf([text, variant.target, variant.buildArgs, variant.platforms]);
+    const cached = sourcesCache.get(key);
+    if (cached) return cached;
+    const found = sourcesNow(text, variant);
+    sourcesCache.set(key, found);
+    return found;
+  };
   const root = context.workspaceRoot;
   const clashes = targetClashes(options, otherDockerTargets(context.nxJsonConfiguration?.plugins as Parameters<typeof otherDockerTargets>[0]));
   if (clashes.length && files.length) warn(`@org/docker: ${clashes.join('\n')}.`);
@@ -245,12 +278,22 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
     const projectRoot = dirname(file);
     if (!existsSync(join(root, projectRoot, 'project.json')) && !existsSync(join(root, projectRoot, 'package.json'))) return {};
     // Only this project's services: adding another service must not invalidate every project.
-    const services = compose.production.filter((s) => s.context === projectRoot).map((s) => s.service);
+    const services = compose.production.filter((s) => s.context === projectRoot || buildsDockerfile(s, file)).map((s) => s.service);
     const ownCompose: ComposeFiles = {
       production: compose.production.filter((s) => services.includes(s.service)),
       development: compose.development.filter((s) => services.includes(s.service)),
     };
-    const input: InferenceInput = { workspaceRoot: root, dockerfile: file, options, targetDefaults, compose: ownCompose, unhashed };
+    const composeAll = [...compose.production, ...compose.development];
+    const input: InferenceInput = {
+      workspaceRoot: root,
+      dockerfile: file,
+      options,
+      targetDefaults,
+      compose: ownCompose,
+      unhashed,
+      composeServices: composeAll,
+      sources,
+    };
     const prepared = prepare(input);
     const key = cacheKey(input, prepared);
     let inferred = cache.get(key);
@@ -267,6 +310,7 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
     return withUpstreamInputs(withClashes(rejectSharedRepositories(await eachFile(files, one)), clashes), projectNames);
   } finally {
     cache.save();
+    sourcesCache.save();
   }
 };
 

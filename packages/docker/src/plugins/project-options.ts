@@ -51,16 +51,22 @@ export function projectNameOf(files: ProjectFiles, projectRoot: string, workspac
   return String(files.projectJson?.name ?? files.packageJson?.name ?? basename(projectRoot === '.' ? workspaceRoot : projectRoot));
 }
 
+interface Layer extends TargetLike {
+  /** Where it is written, for messages: `project.json`, `package.json "nx.targets"`, ... */
+  source: string;
+}
+
 /** Every layer that may configure the target, lowest precedence first. */
-function targetLayers(files: ProjectFiles, targetDefaults: Record<string, unknown> | undefined, targetName: string, executor: string): TargetLike[] {
+function targetLayers(files: ProjectFiles, targetDefaults: Record<string, unknown> | undefined, targetName: string, executor?: string): Layer[] {
   const defaults = targetDefaults ?? {};
   const nx = files.packageJson?.nx as { targets?: Record<string, TargetLike> } | undefined;
-  return [
-    defaults[executor] as TargetLike | undefined,
-    defaults[targetName] as TargetLike | undefined,
-    nx?.targets?.[targetName],
-    (files.projectJson?.targets as Record<string, TargetLike> | undefined)?.[targetName],
-  ].filter((t): t is TargetLike => Boolean(t));
+  const layers: Array<[string, TargetLike | undefined]> = [
+    [`nx.json "targetDefaults" of ${executor}`, executor ? (defaults[executor] as TargetLike | undefined) : undefined],
+    [`nx.json "targetDefaults" of ${targetName}`, defaults[targetName] as TargetLike | undefined],
+    ['package.json "nx.targets"', nx?.targets?.[targetName]],
+    ['project.json', (files.projectJson?.targets as Record<string, TargetLike> | undefined)?.[targetName]],
+  ];
+  return layers.flatMap(([source, t]) => (t ? [{ ...t, source }] : []));
 }
 
 function resolveContext(value: string, projectRoot: string): string {
@@ -88,6 +94,35 @@ export interface ProjectBuildOptions {
   extra: Record<string, unknown>;
   /** Outputs of the project's own `build` target: a docker-build hashes them (dependentTasksOutputFiles). */
   buildOutputs: string[];
+  /** Where the context comes from (`project.json`, or how it was inferred), for the target description. */
+  contextReason: string;
+  /** Set when the Dockerfile's reads do not all resolve in the context. */
+  contextWarning?: string;
+}
+
+/** How the context was decided when no option sets it, or what is wrong with the one set. */
+export interface ContextDecision {
+  context: string;
+  reason: string;
+  warning?: string;
+}
+
+/** Decides the context for a variant; `set` is the context an option set, with where; `outputs` the project's build outputs. */
+export type ContextDecider = (variant: BuildVariant, set: { context: string; source: string } | undefined, outputs: string[]) => ContextDecision;
+
+/** `{options.outputPath}` and `{projectRoot}` in a `build` target's outputs, as workspace-relative directories. */
+function outputsOf(layers: TargetLike[], projectRoot: string): string[] {
+  let options: Record<string, unknown> = {};
+  let outputs: string[] = [];
+  for (const l of layers) {
+    options = { ...options, ...l.options };
+    if (Array.isArray(l.outputs)) outputs = l.outputs;
+  }
+  return outputs.flatMap((o) => {
+    const value = o.replace(/\{options\.([A-Za-z0-9_-]+)\}/g, (_, k: string) => (typeof options[k] === 'string' ? (options[k] as string) : '\0'));
+    if (value.includes('\0')) return [];
+    return [resolveContext(value.replace('{workspaceRoot}/', ''), projectRoot).replace(/\/\*\*.*$/, '')];
+  });
 }
 
 export function projectBuildOptions(
@@ -96,19 +131,25 @@ export function projectBuildOptions(
   projectRoot: string,
   targetName: string,
   targetDefaults: Record<string, unknown> | undefined,
+  decide: ContextDecider,
 ): ProjectBuildOptions {
   const layers = targetLayers(files, targetDefaults, targetName, '@org/docker:build');
   let main: BuildVariant = {
-    context: resolveContext(options.context, projectRoot),
+    context: resolveContext(options.context ?? '{projectRoot}', projectRoot),
     target: options.target,
     buildArgs: options.buildArgs,
     platforms: options.platforms,
   };
+  let set = options.context === undefined ? undefined : { context: main.context, source: 'the plugin options in nx.json' };
   const extra: Record<string, unknown> = {};
   for (const layer of layers) {
     main = applyLayer(main, layer.options, projectRoot);
+    if (typeof layer.options?.context === 'string') set = { context: main.context, source: layer.source };
     for (const [k, v] of Object.entries(layer.options ?? {})) if (!(PLAN_KEYS as readonly string[]).includes(k)) extra[k] = v;
   }
+  const buildOutputs = outputsOf(targetLayers(files, targetDefaults, 'build'), projectRoot);
+  const decision = decide(main, set, buildOutputs);
+  main = { ...main, context: decision.context };
   const configurations: Record<string, BuildVariant> = {};
   const names = new Set(layers.flatMap((l) => Object.keys(l.configurations ?? {})));
   for (const name of names) {
@@ -116,7 +157,5 @@ export function projectBuildOptions(
     for (const layer of layers) variant = applyLayer(variant, layer.configurations?.[name], projectRoot);
     if (JSON.stringify(variant) !== JSON.stringify(main)) configurations[name] = variant;
   }
-  const build = (files.projectJson?.targets as Record<string, TargetLike> | undefined)?.build;
-  const buildOutputs = (build?.outputs ?? []).map((o) => resolveContext(o.replace('{workspaceRoot}/', ''), projectRoot).replace(/\/\*\*.*$/, ''));
-  return { main, configurations, extra, buildOutputs };
+  return { main, configurations, extra, buildOutputs, contextReason: decision.reason, ...(decision.warning ? { contextWarning: decision.warning } : {}) };
 }

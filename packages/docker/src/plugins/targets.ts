@@ -3,7 +3,7 @@
 import { basename, posix } from 'node:path';
 import type { BuildPlan } from '../core/build-plan';
 import { IMAGE_OUTPUTS } from '../core/image-record';
-import type { ComposeService } from '../core/compose';
+import { buildsDockerfile, type ComposeService } from '../core/compose';
 import { envReferences } from '../core/env-args';
 import type { TargetConfiguration } from '../utils/devkit';
 import type { NormalizedOptions } from './options';
@@ -33,6 +33,8 @@ export interface ProjectFacts {
   names: TargetNames;
   options: NormalizedOptions;
   main: BuildVariant;
+  /** How the context was chosen (set where, or inferred from what). */
+  contextReason?: string;
   plan: BuildPlan;
   /** Plans of configurations whose options change what the build reads. */
   configurationPlans: Record<string, BuildPlan>;
@@ -132,7 +134,7 @@ export function buildTargetConfig(f: ProjectFacts): TargetConfiguration {
     configurations,
     metadata: {
       technologies: ['docker'],
-      description: `Build the ${f.image} image from ${basename(f.dockerfile)}${f.main.target ? ` (stage ${f.main.target})` : ''} with BuildKit, context ${f.main.context}.${why}`,
+      description: `Build the ${f.image} image from ${basename(f.dockerfile)}${f.main.target ? ` (stage ${f.main.target})` : ''} with BuildKit, context ${f.main.context}${f.contextReason ? ` (${f.contextReason})` : ''}.${why}`,
       help: {
         command: 'docker buildx build --help',
         example: { options: { target: 'production', buildArgs: { VERSION: '$VERSION' }, push: true } },
@@ -253,7 +255,7 @@ export interface ComposeFiles {
 
 export function composeTargetConfigs(f: ProjectFacts, compose: ComposeFiles): Record<string, TargetConfiguration> {
   const o = f.options;
-  const prod = compose.production.find((s) => s.context === f.projectRoot && (!s.dockerfile || s.dockerfile === 'Dockerfile'));
+  const prod = compose.production.find((s) => buildsDockerfile(s, f.dockerfile));
   if (!prod) return {};
   const targets: Record<string, TargetConfiguration> = {
     [o.upTargetName]: {

@@ -1,0 +1,28 @@
+// The paths a Dockerfile reads from its main build context, for context inference
+// (context-inference.ts). Parses the Dockerfile: loaded only when inference has no cached list.
+import { normalizeSource } from './context';
+import type { ContextSource } from './context-inference';
+import { neededStages, parseDockerfile } from './dockerfile';
+
+/** The literal directory part of a glob: `src/*.py` -> `src`, `a/b` -> `a/b`, `*.txt` -> ''. */
+function literalPrefix(source: string): string {
+  const parts = source.split('/');
+  const glob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
+  return (glob < 0 ? parts : parts.slice(0, glob)).join('/');
+}
+
+/** The main-context reads of the stages `target` needs (named contexts and stages are not the main context). */
+export function contextSources(dockerfileText: string, options: { target?: string; buildArgs?: Record<string, string> } = {}): ContextSource[] {
+  const model = parseDockerfile(dockerfileText, { buildArgs: options.buildArgs });
+  const out: ContextSource[] = [];
+  for (const stage of neededStages(model, options.target))
+    for (const read of stage.reads) {
+      if (read.from !== undefined) continue;
+      for (const s of read.sources) {
+        const normal = normalizeSource(s);
+        const path = normal === undefined ? '' : literalPrefix(normal);
+        if (path && !out.some((o) => o.path === path)) out.push({ line: read.line, path });
+      }
+    }
+  return out;
+}
