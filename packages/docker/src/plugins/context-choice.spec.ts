@@ -109,7 +109,7 @@ describe('build context inference on a workspace', () => {
     expect(description(byDefaults)).toContain('context . (set in nx.json "targetDefaults" of docker-build)');
   });
 
-  it('a compose service or an nx-container target that builds the Dockerfile says its context', async () => {
+  it('a compose service, or an nx-container or @nx/docker target that builds the Dockerfile, says its context', async () => {
     write('apps/api/project.json', '{"name":"api"}');
     write('apps/api/Dockerfile', 'FROM node:22\nCOPY . .\n');
     write('docker/compose/docker-compose.yml', 'services:\n  api:\n    build: { context: ../.., dockerfile: apps/api/Dockerfile }\n');
@@ -123,6 +123,11 @@ describe('build context inference on a workspace', () => {
       JSON.stringify({ name: 'api', targets: { container: { executor: '@nx-tools/nx-container:build', options: { file: 'apps/api/Dockerfile' } } } }),
     );
     expect(description((await infer())['apps/api'])).toContain('context . (as the @nx-tools/nx-container target "container" builds it)');
+    write(
+      'apps/api/project.json',
+      JSON.stringify({ name: 'api', targets: { 'docker:build': { options: { cwd: '{workspaceRoot}', args: ['-f {projectRoot}/Dockerfile'] } } } }),
+    );
+    expect(description((await infer())['apps/api'])).toContain('context . (as the @nx/docker target "docker:build" (its "cwd") builds it)');
   });
 
   it('a file appearing where a source points re-infers the context (the cache is keyed by the decision)', async () => {

@@ -1,6 +1,6 @@
 // The build context of a Dockerfile whose options do not set one. What the repository already
-// says comes first: a @nx-tools/nx-container target that builds this Dockerfile, then a compose
-// service that builds it; otherwise where its COPY sources are (core/context-inference). A set
+// says comes first: another Docker plugin's target that builds this Dockerfile (nx-container,
+// @nx/docker), then a compose service that builds it; otherwise where its COPY sources are (core/context-inference). A set
 // or declared context is still checked against the sources, so a wrong one is named.
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -26,15 +26,27 @@ interface TargetLike {
   options?: Record<string, unknown>;
 }
 
-/** The context a @nx-tools/nx-container target building this Dockerfile uses (its `context`, default the workspace root). */
-function containerTargetContext(facts: ContextFacts): { context: string; source: string } | undefined {
+/**
+ * The context another Docker plugin's target in project.json / package.json builds this
+ * Dockerfile with: a @nx-tools/nx-container target (its `context`, default the workspace root),
+ * or @nx/docker's `docker:build` given a `cwd` (it runs `docker build .` there).
+ */
+function otherTargetContext(facts: ContextFacts): { context: string; source: string } | undefined {
   const nx = facts.files.packageJson?.nx as { targets?: Record<string, TargetLike> } | undefined;
   const targets = { ...nx?.targets, ...(facts.files.projectJson?.targets as Record<string, TargetLike> | undefined) };
+  const path = (value: string) => posix.normalize(value.replace('{projectRoot}', facts.projectRoot).replace('{workspaceRoot}', '.'));
   for (const [name, t] of Object.entries(targets)) {
-    if (t?.executor !== '@nx-tools/nx-container:build') continue;
-    const context = posix.normalize(typeof t.options?.context === 'string' ? t.options.context : '.');
-    const file = posix.normalize(typeof t.options?.file === 'string' ? t.options.file : posix.join(context, 'Dockerfile'));
-    if (file === facts.dockerfile) return { context, source: `the @nx-tools/nx-container target "${name}"` };
+    if (t?.executor === '@nx-tools/nx-container:build') {
+      const context = path(typeof t.options?.context === 'string' ? t.options.context : '.');
+      const file = path(typeof t.options?.file === 'string' ? t.options.file : posix.join(context, 'Dockerfile'));
+      if (file === facts.dockerfile) return { context, source: `the @nx-tools/nx-container target "${name}"` };
+    } else if (name === 'docker:build' && typeof t?.options?.cwd === 'string') {
+      const context = path(t.options.cwd);
+      // `docker build .` reads <cwd>/Dockerfile unless its args name one (`-f`, `--file`), relative to cwd.
+      const args = Array.isArray(t.options.args) ? t.options.args.join(' ') : '';
+      const file = /(?:^|\s)(?:-f|--file)(?:\s+|=)(\S+)/.exec(args)?.[1];
+      if (posix.join(context, path(file ?? 'Dockerfile')) === facts.dockerfile) return { context, source: `the @nx/docker target "${name}" (its "cwd")` };
+    }
   }
   return undefined;
 }
@@ -52,7 +64,7 @@ export function contextDecider(facts: ContextFacts): ContextDecider {
       // A build output (`dist/apps/api`) need not exist yet: the build target makes it first.
       return existsSync(join(facts.workspaceRoot, at)) || outputs.some((o) => at === o || at.startsWith(`${o}/`) || o.startsWith(`${at}/`));
     };
-    const declared = set ?? containerTargetContext(facts) ?? composeContext(facts);
+    const declared = set ?? otherTargetContext(facts) ?? composeContext(facts);
     const candidates = contextCandidates(facts.projectRoot);
     const choice = chooseContext(facts.dockerfile, facts.sources(variant), candidates, resolves, declared?.context);
     const warning = conflictWarning(facts.dockerfile, choice);
