@@ -7,8 +7,8 @@
 // must have said so. Rebuilds for nothing (false positives) are counted and printed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import execa from 'execa';
 import { requireEngine, Workspace } from './harness';
+import { imageFingerprint, removeOracleImages } from './oracle';
 
 const PROJECTS = ['alpha', 'beta', 'gamma'] as const;
 type Project = (typeof PROJECTS)[number];
@@ -89,17 +89,7 @@ const MUTATIONS: Mutation[] = [
   { name: '.git (a commit)', apply: async (ws, n) => void (await ws.git('commit', '-q', '--allow-empty', '-m', `mutation ${n}`)), warned: '.git/' },
 ];
 
-async function fingerprint(ws: Workspace, project: Project): Promise<string> {
-  const tag = `${ws.prefix}/oracle-${project}:latest`;
-  await execa('docker', ['buildx', 'build', '--load', '--quiet', '-t', tag, ...DIRECT[project]], {
-    cwd: ws.root,
-    env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
-  });
-  const r = await execa('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}} {{json .Config}}', tag]);
-  return r.stdout;
-}
-
-const fingerprints = (ws: Workspace) => Promise.all(PROJECTS.map((p) => fingerprint(ws, p)));
+const fingerprints = (ws: Workspace) => Promise.all(PROJECTS.map((p) => imageFingerprint(ws, p, DIRECT[p])));
 
 describe('inputs against BuildKit: one file changed at a time', () => {
   let ws: Workspace;
@@ -116,9 +106,7 @@ describe('inputs against BuildKit: one file changed at a time', () => {
     await ws.commit('sources');
   });
   afterAll(async () => {
-    const r = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
-    const oracle = r.stdout.split('\n').filter((ref) => ref.startsWith(`${ws.prefix}/oracle-`));
-    if (oracle.length) await execa('docker', ['image', 'rm', '-f', ...oracle], { reject: false });
+    if (ws) await removeOracleImages(ws);
     await ws?.dispose();
   });
 

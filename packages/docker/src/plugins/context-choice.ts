@@ -28,7 +28,8 @@ interface TargetLike {
 
 /**
  * The context another Docker plugin's target in project.json / package.json builds this
- * Dockerfile with: a @nx-tools/nx-container target (its `context`, default the workspace root),
+ * Dockerfile with: a @nx-tools/nx-container target (its `context`, default the workspace root;
+ * its `file`, default the project's Dockerfile),
  * or @nx/docker's `docker:build` given a `cwd` (it runs `docker build .` there).
  */
 function otherTargetContext(facts: ContextFacts): { context: string; source: string } | undefined {
@@ -38,7 +39,7 @@ function otherTargetContext(facts: ContextFacts): { context: string; source: str
   for (const [name, t] of Object.entries(targets)) {
     if (t?.executor === '@nx-tools/nx-container:build') {
       const context = path(typeof t.options?.context === 'string' ? t.options.context : '.');
-      const file = path(typeof t.options?.file === 'string' ? t.options.file : posix.join(context, 'Dockerfile'));
+      const file = path(typeof t.options?.file === 'string' ? t.options.file : posix.join(facts.projectRoot, 'Dockerfile'));
       if (file === facts.dockerfile) return { context, source: `the @nx-tools/nx-container target "${name}"` };
     } else if (name === 'docker:build' && typeof t?.options?.cwd === 'string') {
       const context = path(t.options.cwd);

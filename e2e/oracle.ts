@@ -1,0 +1,20 @@
+// BuildKit as the oracle for the inputs: build an image straight through buildx with exactly
+// the options the Nx target has, and fingerprint what a user would get (layers and config).
+// Two fingerprints differ exactly when the image BuildKit builds changed.
+import execa from 'execa';
+import type { Workspace } from './harness';
+
+/** The image `docker buildx build <args>` makes in the workspace, as its layer digests and config. */
+export async function imageFingerprint(ws: Workspace, name: string, args: string[]): Promise<string> {
+  const tag = `${ws.prefix}/oracle-${name}:latest`;
+  await execa('docker', ['buildx', 'build', '--load', '--quiet', '-t', tag, ...args], { cwd: ws.root, env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } });
+  const r = await execa('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}} {{json .Config}}', tag]);
+  return r.stdout;
+}
+
+/** Removes the oracle's images of a workspace. */
+export async function removeOracleImages(ws: Workspace): Promise<void> {
+  const r = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
+  const oracle = r.stdout.split('\n').filter((ref) => ref.startsWith(`${ws.prefix}/oracle-`));
+  if (oracle.length) await execa('docker', ['image', 'rm', '-f', ...oracle], { reject: false });
+}
