@@ -64,6 +64,29 @@ describe('adoption: contexts inferred for real layouts, checked against BuildKit
     expect(worker.options.context).toBe('apps/worker');
   });
 
+  it('several plugin entries, one per layout: include/exclude globs give each its own context option', async () => {
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    const [entry] = nxJson.plugins;
+    ws.write(
+      'nx.json',
+      JSON.stringify({
+        ...nxJson,
+        plugins: [
+          { ...entry, include: ['packages/**'], options: { ...entry.options, context: '.' } },
+          { ...entry, exclude: ['packages/**'] },
+        ],
+      }),
+    );
+    try {
+      const r = await execa(...ws.nxCommand(['show', 'project', 'web', '--json']), { cwd: ws.root, env: ws.env() });
+      expect(JSON.parse(r.stdout).targets['docker-build'].metadata.description).toContain('context . (set in the plugin options in nx.json)');
+      const w = await execa(...ws.nxCommand(['show', 'project', 'worker', '--json']), { cwd: ws.root, env: ws.env() });
+      expect(JSON.parse(w.stdout).targets['docker-build'].options.context).toBe('apps/worker');
+    } finally {
+      ws.write('nx.json', JSON.stringify(nxJson, null, 2));
+    }
+  });
+
   it(
     'one edit at a time rebuilds exactly the images BuildKit changes; a no-op is all cache hits',
     async () => {

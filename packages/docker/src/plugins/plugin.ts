@@ -254,7 +254,7 @@ function rejectSharedRepositories(results: Results): Results {
 const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files, rawOptions, context) => {
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
-  const sourcesCache = new InferenceCache<ContextSource[]>(`org-docker-sources-${PLUGIN_VERSION}.json`);
+  const sourcesCache = new InferenceCache<ContextSource[]>(`org-docker-sources-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
   const sources = (text: string, variant: BuildVariant): ContextSource[] => {
     const key = hashOf([text, variant.target, variant.buildArgs, variant.platforms]);
     const cached = sourcesCache.get(key);
