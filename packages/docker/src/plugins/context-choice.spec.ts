@@ -1,48 +1,15 @@
 // Context inference through createNodesV2 on a temporary workspace: the layouts of real
 // repositories (issue 20) get the context their Dockerfiles were written for, say why in the
 // target description, and name the Dockerfile line when it is ambiguous.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import fg from 'fast-glob';
-import type { TargetConfiguration } from '../utils/devkit';
-
-const dataDir = mkdtempSync(join(tmpdir(), 'org-docker-context-data-'));
-process.env.NX_WORKSPACE_DATA_DIRECTORY = dataDir;
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- after the data directory is set
-const { createNodesV2, DOCKERFILE_GLOB } = require('./plugin') as typeof import('./plugin');
-
-type Targets = Record<string, TargetConfiguration>;
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { inferenceWorkspace, type Targets } from './inference-workspace.test';
 
 describe('build context inference on a workspace', () => {
-  let root: string;
-  let warnings: string[];
-  const write = (file: string, content: string) => {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), content);
-  };
-  const infer = async (nxJson: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Promise<Record<string, Targets>> => {
-    const files = fg.sync(DOCKERFILE_GLOB, { cwd: root, dot: true, ignore: ['**/node_modules/**'] });
-    const results = await createNodesV2[1](files, options, { workspaceRoot: root, nxJsonConfiguration: nxJson, configFiles: files } as never);
-    const out: Record<string, Targets> = {};
-    for (const [, r] of results) for (const [projectRoot, p] of Object.entries(r.projects ?? {})) out[projectRoot] = p.targets as Targets;
-    return out;
-  };
+  const ws = inferenceWorkspace('context');
+  const { write, infer } = ws;
   const build = (t: Targets) => t['docker-build'];
   const description = (t: Targets) => String(build(t).metadata?.description);
-
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'org-docker-context-'));
-    rmSync(dataDir, { recursive: true, force: true });
-    warnings = [];
-    jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.join(' ')));
-    execFileSync('git', ['init', '-q'], { cwd: root });
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    rmSync(root, { recursive: true, force: true });
-  });
 
   it('a Dockerfile copying its build target’s output from dist/ builds from the workspace root, before dist/ exists', async () => {
     write(
@@ -56,7 +23,7 @@ describe('build context inference on a workspace', () => {
     expect(description(web)).toContain(
       'context . (inferred from packages/web/Dockerfile:3, which copies dist/packages/web: found under the workspace root and not under packages/web)',
     );
-    expect(warnings).toEqual([]);
+    expect(ws.warnings).toEqual([]);
   });
 
   it('a pnpm workspace: the root lockfile and the project’s sources by their workspace paths', async () => {
@@ -91,8 +58,8 @@ describe('build context inference on a workspace', () => {
     write('apps/api/src/main.ts', '');
     write('apps/api/Dockerfile', 'FROM node:22\nCOPY pnpm-lock.yaml ./\nCOPY src/ ./src/\n');
     await infer();
-    expect(warnings.join('\n')).toContain('apps/api/Dockerfile:2: pnpm-lock.yaml exists under the workspace root, not under the build context apps/api');
-    expect(warnings.join('\n')).toContain('set "context" in the docker-build target\'s options');
+    expect(ws.warnings.join('\n')).toContain('apps/api/Dockerfile:2: pnpm-lock.yaml exists under the workspace root, not under the build context apps/api');
+    expect(ws.warnings.join('\n')).toContain('set "context" in the docker-build target\'s options');
   });
 
   it('package.json "nx.targets" and targetDefaults set the context; a set context that misses a source is named', async () => {
@@ -102,8 +69,8 @@ describe('build context inference on a workspace', () => {
     const api = (await infer())['apps/api'];
     expect(build(api).options.context).toBe('.');
     expect(description(api)).toContain('context . (set in package.json "nx.targets")');
-    expect(warnings.join('\n')).toContain('apps/api/Dockerfile:2: src exists under apps/api, not under the build context the workspace root');
-    rmSync(join(root, 'apps/api/package.json'));
+    expect(ws.warnings.join('\n')).toContain('apps/api/Dockerfile:2: src exists under apps/api, not under the build context the workspace root');
+    rmSync(join(ws.root, 'apps/api/package.json'));
     write('apps/api/project.json', '{"name":"api"}');
     const byDefaults = (await infer({ targetDefaults: { 'docker-build': { options: { context: '{workspaceRoot}' } } } }))['apps/api'];
     expect(description(byDefaults)).toContain('context . (set in nx.json "targetDefaults" of docker-build)');
@@ -117,7 +84,7 @@ describe('build context inference on a workspace', () => {
     expect(build(api).options.context).toBe('.');
     expect(description(api)).toContain('(as compose service "api" builds it)');
     expect(api['docker-up'].options.service).toBe('api');
-    rmSync(join(root, 'docker'), { recursive: true });
+    rmSync(join(ws.root, 'docker'), { recursive: true });
     write(
       'apps/api/project.json',
       JSON.stringify({ name: 'api', targets: { container: { executor: '@nx-tools/nx-container:build', options: { file: 'apps/api/Dockerfile' } } } }),

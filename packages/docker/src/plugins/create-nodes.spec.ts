@@ -1,48 +1,17 @@
 // createNodesV2 itself, on a temporary workspace (git included): the inference cache and every
 // case where the inputs used to be narrower than what BuildKit reads (a stale image from cache).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fg from 'fast-glob';
-import type { TargetConfiguration } from '../utils/devkit';
-
-const dataDir = mkdtempSync(join(tmpdir(), 'org-docker-infer-data-'));
-process.env.NX_WORKSPACE_DATA_DIRECTORY = dataDir;
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- after the data directory is set
-const { createNodesV2, DOCKERFILE_GLOB } = require('./plugin') as typeof import('./plugin');
-
-type Targets = Record<string, TargetConfiguration>;
+import { inferenceWorkspace, type Targets } from './inference-workspace.test';
 
 describe('createNodesV2 on a workspace', () => {
-  let root: string;
-  let warnings: string[];
-  const write = (file: string, content: string) => {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), content);
-  };
-  const infer = async (nxJson: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Promise<Record<string, Targets>> => {
-    const files = fg.sync(DOCKERFILE_GLOB, { cwd: root, dot: true, ignore: ['**/node_modules/**'] });
-    const results = await createNodesV2[1](files, options, { workspaceRoot: root, nxJsonConfiguration: nxJson, configFiles: files } as never);
-    const out: Record<string, Targets> = {};
-    for (const [, r] of results)
-      for (const [projectRoot, p] of Object.entries(r.projects ?? {})) out[projectRoot] = { ...out[projectRoot], ...(p.targets as Targets) };
-    return out;
-  };
+  const ws = inferenceWorkspace('nodes');
+  const { write, infer, warnings, dataDir } = ws;
+  const { createNodesV2, DOCKERFILE_GLOB } = ws.plugin;
   const inputs = (t: Targets) => t['docker-build'].inputs as unknown[];
 
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'org-docker-nodes-'));
-    rmSync(dataDir, { recursive: true, force: true });
-    warnings = [];
-    jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.join(' ')));
-    execFileSync('git', ['init', '-q'], { cwd: root });
-    write('apps/api/project.json', JSON.stringify({ name: 'api' }));
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    rmSync(root, { recursive: true, force: true });
-  });
+  beforeEach(() => write('apps/api/project.json', JSON.stringify({ name: 'api' })));
 
   it('infers every target of a typical service (snapshot)', async () => {
     write(
@@ -98,7 +67,7 @@ describe('createNodesV2 on a workspace', () => {
   });
 
   it('package.json supplies the name: renaming the project re-infers the image name (case 1)', async () => {
-    rmSync(join(root, 'apps/api/project.json'));
+    rmSync(join(ws.root, 'apps/api/project.json'));
     write('apps/api/package.json', JSON.stringify({ name: 'api' }));
     write('apps/api/Dockerfile', 'FROM node:22\n');
     expect((await infer())['apps/api']['docker-build'].options.image).toBe('api');
@@ -116,7 +85,7 @@ describe('createNodesV2 on a workspace', () => {
     // The inputs cover every configuration; the configuration carries its own plan.
     expect(inputs(withConfig['apps/api'])).toEqual(expect.arrayContaining(['{projectRoot}/tests/**/*', '{projectRoot}/src/**/*']));
     expect(withConfig['apps/api']['docker-build'].configurations?.prod?.plan).toMatchObject({ target: 'production', stages: ['production'] });
-    rmSync(join(root, 'apps/api/project.json'));
+    rmSync(join(ws.root, 'apps/api/project.json'));
     write('apps/api/package.json', JSON.stringify({ name: 'api', nx: { targets: { 'docker-build': { options: { context: '.' } } } } }));
     write('apps/api/Dockerfile', 'FROM python:3.12-slim\nCOPY libs/common/ /c/\n');
     expect(inputs((await infer())['apps/api'])).toContain('{workspaceRoot}/libs/common/**/*');
@@ -174,7 +143,7 @@ describe('createNodesV2 on a workspace', () => {
     write('apps/api/.dockerignore', '[\nsrc/tmp\n');
     write('apps/web/project.json', JSON.stringify({ name: 'web' }));
     write('apps/web/Dockerfile', 'FROM node:22\nCOPY index.js /\n');
-    mkdirSync(join(root, 'apps/web/.dockerignore'));
+    mkdirSync(join(ws.root, 'apps/web/.dockerignore'));
     const all = await infer();
     expect(inputs(all['apps/api']).filter((i) => typeof i === 'string' && i.includes('['))).toEqual([]);
     expect(all['apps/api']['docker-build'].options.plan.problems[0].message).toContain('invalid pattern "["');
@@ -197,7 +166,7 @@ describe('createNodesV2 on a workspace', () => {
       'image repository api-worker is also built by apps/api-worker:docker-build',
     );
     expect(all['apps/api-worker']['docker-build'].options.plan.problems[0].message).toContain('also built by apps/api:docker-build-worker');
-    rmSync(join(root, 'apps/api-worker'), { recursive: true });
+    rmSync(join(ws.root, 'apps/api-worker'), { recursive: true });
     expect((await infer())['apps/api']['docker-build-worker'].options.plan.problems).toEqual([]);
   });
 
@@ -236,8 +205,8 @@ describe('createNodesV2 on a workspace', () => {
     write('apps/api/Dockerfile', 'FROM base:latest\nCOPY src/ /app/\n');
     write('apps/web/project.json', JSON.stringify({ name: 'web' }));
     write('apps/web/Dockerfile.worker', 'ARG API=api:latest\nFROM ${API}\n');
-    const files = fg.sync(DOCKERFILE_GLOB, { cwd: root, dot: true });
-    const results = await createNodesV2[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never);
+    const files = fg.sync(DOCKERFILE_GLOB, { cwd: ws.root, dot: true });
+    const results = await createNodesV2[1](files, {}, { workspaceRoot: ws.root, nxJsonConfiguration: {}, configFiles: files } as never);
     const projects = Object.fromEntries(results.flatMap(([, r]) => Object.entries(r.projects ?? {})));
     const upstream = (root: string, target: string) => (projects[root].targets?.[target].inputs ?? []).filter((i) => typeof i === 'object' && 'input' in i);
     expect(upstream('docker/base', 'docker-build')).toEqual([]);
