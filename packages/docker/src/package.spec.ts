@@ -24,7 +24,10 @@ function packedFiles(): string[] {
 /** What the tarball must hold, derived from the sources: one .js and one .d.ts per module, plus assets. */
 function expectedFiles(): string[] {
   const src = walk(join(PKG, 'src')).map((f) => relative(PKG, f).split('\\').join('/'));
-  const modules = ['index.ts', ...src.filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !f.includes('/files/'))];
+  const modules = [
+    'index.ts',
+    ...src.filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !f.includes('/files/')),
+  ];
   const compiled = modules.flatMap((m) => [`dist/${m.replace(/\.ts$/, '.js')}`, `dist/${m.replace(/\.ts$/, '.d.ts')}`]);
   const assets = src.filter((f) => f.endsWith('/schema.json') || f.includes('/files/')).map((f) => `dist/${f}`);
   const top = [

@@ -12,8 +12,12 @@ function literalPrefix(source: string): string {
 }
 
 /** The main-context reads of the stages `target` needs (named contexts and stages are not the main context). */
-export function contextSources(dockerfileText: string, options: { target?: string; buildArgs?: Record<string, string> } = {}): ContextSource[] {
-  const model = parseDockerfile(dockerfileText, { buildArgs: options.buildArgs });
+export function contextSources(
+  dockerfileText: string,
+  options: { target?: string; buildArgs?: Record<string, string>; platform?: string } = {},
+): ContextSource[] {
+  // The plan parses with the same options: one parse serves both (parseDockerfile keeps it).
+  const model = parseDockerfile(dockerfileText, { buildArgs: options.buildArgs, platform: options.platform });
   const out: ContextSource[] = [];
   for (const stage of neededStages(model, options.target))
     for (const read of stage.reads) {

@@ -195,7 +195,22 @@ function properties(instruction: Instruction): Array<{ name: string; value: stri
   });
 }
 
+/** The last models parsed: inference asks for one text's model twice (context inference, then the plan). */
+const recent = new Map<string, DockerfileModel>();
+const RECENT = 16;
+
+/** The model of a Dockerfile text for these options; parsed once, then shared (read-only). */
 export function parseDockerfile(content: string, options: ParseOptions = {}): DockerfileModel {
+  const key = JSON.stringify([content, options.buildArgs ?? {}, options.platform ?? '']);
+  const known = recent.get(key);
+  if (known) return known;
+  const model = parseUncached(content, options);
+  if (recent.size >= RECENT) recent.delete(recent.keys().next().value as string);
+  recent.set(key, model);
+  return model;
+}
+
+function parseUncached(content: string, options: ParseOptions): DockerfileModel {
   const buildArgs = options.buildArgs ?? {};
   const dockerfile = DockerfileParser.parse(content);
   const errors = validate(content)

@@ -2,6 +2,8 @@
 // repositories (issue 20) get the context their Dockerfiles were written for, say why in the
 // target description, and name the Dockerfile line when it is ambiguous.
 import { rmSync } from 'node:fs';
+import { DockerfileParser } from 'dockerfile-ast';
+import { parseDockerfile } from '../core/dockerfile';
 import { join } from 'node:path';
 import { inferenceWorkspace, type Targets } from './inference-workspace.test';
 
@@ -103,5 +105,16 @@ describe('build context inference on a workspace', () => {
     expect(build((await infer())['apps/api']).options.context).toBe('apps/api');
     write('tools/seed.sql', '');
     expect(build((await infer())['apps/api']).options.context).toBe('.');
+  });
+
+  it('a cold inference parses each Dockerfile once: context inference and the plan share the model', async () => {
+    write('apps/api/project.json', '{"name":"api"}');
+    write('apps/api/Dockerfile', 'FROM node:22\nCOPY once/ ./once/\n');
+    const parse = jest.spyOn(DockerfileParser, 'parse');
+    parseDockerfile('FROM node:22\nCOPY calibrate/ ./\n'); // what one parse costs (the validator parses too)
+    const onceCalls = parse.mock.calls.length;
+    parse.mockClear();
+    await infer();
+    expect(parse).toHaveBeenCalledTimes(onceCalls);
   });
 });

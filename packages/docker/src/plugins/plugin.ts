@@ -87,18 +87,20 @@ export interface InferenceInput {
   /** Every compose service: one that builds this Dockerfile says its context. */
   composeServices?: ComposeService[];
   /** The main-context reads of a Dockerfile text for a variant (cached across runs by createNodes). */
-  sources?: (text: string, variant: BuildVariant) => ContextSource[];
+  sources?: (text: string, variant: BuildVariant, platform?: string) => ContextSource[];
 }
 
 function hashOf(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-/** The reads context inference weighs; parses, so loaded only on a cache miss. */
-function sourcesNow(text: string, variant: BuildVariant): ContextSource[] {
+/** The reads context inference weighs, for the platform the plan is computed for first; parses, so loaded only on a cache miss. */
+function sourcesNow(text: string, variant: BuildVariant, platform?: string): ContextSource[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: dockerfile-ast loads on a cache miss only
   const { contextSources } = require('../core/context-sources') as typeof import('../core/context-sources');
-  return contextSources(text, variant);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+  const { hostPlatform } = require('../core/build-plan') as typeof import('../core/build-plan');
+  return contextSources(text, { ...variant, platform: variant.platforms?.[0] ?? platform ?? hostPlatform() });
 }
 
 /** Loads the planner only when a plan is computed: a warm inference cache never parses a Dockerfile. */
@@ -150,7 +152,7 @@ function prepare(input: InferenceInput): Prepared {
     projectRoot,
     files,
     compose: input.composeServices ?? [],
-    sources: (variant) => (input.sources ?? sourcesNow)(text.text, variant),
+    sources: (variant) => (input.sources ?? sourcesNow)(text.text, variant, input.platform),
   });
   const project = projectBuildOptions(options, files, projectRoot, buildName, input.targetDefaults, decide);
   const contexts = [...new Set([project.main, ...Object.values(project.configurations)].map((v) => v.context))];
@@ -255,11 +257,11 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
   const sourcesCache = new InferenceCache<ContextSource[]>(`org-docker-sources-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
-  const sources = (text: string, variant: BuildVariant): ContextSource[] => {
-    const key = hashOf([text, variant.target, variant.buildArgs, variant.platforms]);
+  const sources = (text: string, variant: BuildVariant, platform?: string): ContextSource[] => {
+    const key = hashOf([text, variant.target, variant.buildArgs, variant.platforms, platform]);
     const cached = sourcesCache.get(key);
     if (cached) return cached;
-    const found = sourcesNow(text, variant);
+    const found = sourcesNow(text, variant, platform);
     sourcesCache.set(key, found);
     return found;
   };
