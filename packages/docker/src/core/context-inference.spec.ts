@@ -74,4 +74,14 @@ describe('context inference (which directory a Dockerfile is written for)', () =
     expect(choice.conflicts).toEqual([{ line: 5, path: 'src', resolvesAt: 'apps/api' }]);
     expect(conflictWarning('x', { context: 'apps/api', reason: '', conflicts: [] })).toBeUndefined();
   });
+
+  it('the reason names a read found under the choice and not under the project root', () => {
+    const existing = files('package.json', 'apps/api/package.json', 'pnpm-lock.yaml');
+    const sources = [
+      { line: 2, path: 'package.json' },
+      { line: 2, path: 'pnpm-lock.yaml' },
+    ];
+    const choice = chooseContext('apps/api/Dockerfile', sources, contextCandidates('apps/api'), resolver(existing));
+    expect(choice.reason).toBe('inferred from apps/api/Dockerfile:2, which copies pnpm-lock.yaml: found under the workspace root and not under apps/api');
+  });
 });
