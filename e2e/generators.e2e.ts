@@ -186,14 +186,14 @@ describe('generators (real engine)', () => {
       ws.write(`${root}/${source[r]}`, ws.read(`${root}/${source[r]}`).replace('Hello from', `Hi from (${ws.prefix})`));
       let b = await ws.nx(['run', `svc-${r}:docker-build`]);
       expect([r, b.exitCode]).toEqual([r, 0]);
-      let ran = ws.imageRecord(root).steps as { ran: string[] };
+      let ran = { ran: ws.imageRecord(root).steps.ran ?? [] };
       expect([r, ran.ran.some((s) => /COPY src/.test(s))]).toEqual([r, true]);
       expect([r, ran.ran.filter((s) => installStep[r].test(s))]).toEqual([r, []]);
 
       changeDependencies(ws, root, r);
       b = await ws.nx(['run', `svc-${r}:docker-build`]);
       expect([r, b.exitCode]).toEqual([r, 0]);
-      ran = ws.imageRecord(root).steps as { ran: string[] };
+      ran = { ran: ws.imageRecord(root).steps.ran ?? [] };
       expect([r, ran.ran.filter((s) => installStep[r].test(s)).length]).toEqual([r, 1]);
     }
   });

@@ -4,6 +4,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import execa from 'execa';
+import type { ImageRecord } from '../packages/docker/src/core/image-record';
 
 export const REPO = resolve(__dirname, '..');
 const NX_BIN = join(REPO, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
@@ -230,8 +231,8 @@ export class Workspace {
     return Object.fromEntries(run.tasks.map((t) => [t.taskId, t]));
   }
 
-  imageRecord(projectRoot: string): { contentTag: string; imageId: string; nxHash: string; references: string[] } {
-    return JSON.parse(this.read(`dist/docker/${projectRoot}/image.json`));
+  imageRecord(projectRoot: string): ImageRecord {
+    return JSON.parse(this.read(`dist/docker/${projectRoot}/image.json`)) as ImageRecord;
   }
 
   /** An image reference of this workspace (its prefix), with or without a registry. */

@@ -18,7 +18,7 @@ function pair(type: 'ec' | 'ed25519' = 'ec') {
 function fakeRegistry(): { run: Runner; tags: Map<string, string>; calls: string[][] } {
   const tags = new Map<string, string>();
   const calls: string[][] = [];
-  const ok = (stdout = ''): CommandResult => ({ ok: true, exitCode: 0, stdout, stderr: '', notFound: false });
+  const ok = (stdout = ''): CommandResult => ({ ok: true, stdout, stderr: '', notFound: false });
   const run: Runner = async (args) => {
     calls.push(args);
     if (args[2] === 'create') {

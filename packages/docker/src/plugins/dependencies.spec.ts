@@ -26,7 +26,7 @@ describe('image graph edges', () => {
   const edges = (dockerfile: string, spec: Spec = {}) =>
     dockerDependencies([base, builder, planned('api', 'apps/api', 'api', dockerfile, spec)], projects)
       .filter((e) => e.source === 'api')
-      .map((e) => `${e.target} (${e.sourceFile})`)
+      .map((e) => `${e.target} (${'sourceFile' in e ? e.sourceFile : ''})`)
       .sort();
 
   it('createDependencies is a pure function of the plans on the targets: it reads no file', async () => {
