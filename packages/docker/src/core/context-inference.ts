@@ -11,6 +11,8 @@ import { posix } from 'node:path';
 export interface ContextSource {
   line: number;
   path: string;
+  /** Where the line is, when not the Dockerfile (a re-include of `<Dockerfile>.dockerignore`). */
+  file?: string;
 }
 
 export interface ContextChoice {
@@ -42,11 +44,13 @@ export function chooseContext(
   const score = (c: string) => telling.filter((f) => f.at.includes(c)).length;
   let best = fixed ?? candidates[0];
   if (fixed === undefined) for (const c of candidates) if (score(c) > score(best)) best = c;
-  const conflicts = telling.filter((f) => !f.at.includes(best)).map((f) => ({ line: f.line, path: f.path, resolvesAt: f.at[0] }));
+  const conflicts = telling
+    .filter((f) => !f.at.includes(best))
+    .map((f) => ({ line: f.line, path: f.path, ...(f.file ? { file: f.file } : {}), resolvesAt: f.at[0] }));
   // The clearest witness: a read found under the choice and not under the project root.
   const witness = telling.find((f) => f.at.includes(best) && !f.at.includes(candidates[0])) ?? telling.find((f) => f.at.includes(best));
   const reason = witness
-    ? `inferred from ${dockerfile}:${witness.line}, which copies ${witness.path}: found under ${where(best)}${witness.at.includes(candidates[0]) ? '' : ` and not under ${where(candidates[0])}`}`
+    ? `inferred from ${witness.file ?? dockerfile}:${witness.line}, which ${witness.file ? 're-includes' : 'copies'} ${witness.path}: found under ${where(best)}${witness.at.includes(candidates[0]) ? '' : ` and not under ${where(candidates[0])}`}`
     : 'the project root: nothing the Dockerfile copies says otherwise';
   return { context: best, reason, conflicts };
 }

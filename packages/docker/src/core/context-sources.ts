@@ -30,3 +30,19 @@ export function contextSources(
     }
   return out;
 }
+
+/**
+ * The paths a Dockerfile's own ignore file (`<Dockerfile>.dockerignore`) re-includes (`!path`):
+ * written relative to the context the author had in mind, so evidence like a COPY source.
+ */
+export function ignoreFileSources(ignoreText: string, file: string): ContextSource[] {
+  const out: ContextSource[] = [];
+  ignoreText.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line.startsWith('!')) return;
+    const normal = normalizeSource(line.slice(1).trim());
+    const path = normal === undefined ? '' : literalPrefix(normal);
+    if (path && !out.some((o) => o.path === path)) out.push({ line: i + 1, path, file });
+  });
+  return out;
+}

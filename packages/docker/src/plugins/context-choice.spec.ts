@@ -99,6 +99,16 @@ describe('build context inference on a workspace', () => {
     expect(description((await infer())['apps/api'])).toContain('context . (as the @nx/docker target "docker:build" (its "cwd") builds it)');
   });
 
+  it("the Dockerfile's own ignore file re-including workspace paths says the workspace root", async () => {
+    write('apps/api/project.json', '{"name":"api"}');
+    write('libs/shared/index.ts', '');
+    write('apps/api/Dockerfile', 'FROM node:22\nCOPY . .\n');
+    write('apps/api/Dockerfile.dockerignore', '*\n!libs/shared\n!apps/api/src\n');
+    const api = (await infer())['apps/api'];
+    expect(build(api).options.context).toBe('.');
+    expect(description(api)).toContain('inferred from apps/api/Dockerfile.dockerignore:2, which re-includes libs/shared: found under the workspace root');
+  });
+
   it('a file appearing where a source points re-infers the context (the cache is keyed by the decision)', async () => {
     write('apps/api/project.json', '{"name":"api"}');
     write('apps/api/Dockerfile', 'FROM node:22\nCOPY tools/seed.sql /seed.sql\n');

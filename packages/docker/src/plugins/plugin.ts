@@ -87,20 +87,27 @@ export interface InferenceInput {
   /** Every compose service: one that builds this Dockerfile says its context. */
   composeServices?: ComposeService[];
   /** The main-context reads of a Dockerfile text for a variant (cached across runs by createNodes). */
-  sources?: (text: string, variant: BuildVariant, platform?: string) => ContextSource[];
+  sources?: (text: string, variant: BuildVariant, platform?: string, ownIgnore?: OwnIgnore) => ContextSource[];
 }
 
 function hashOf(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
+/** A Dockerfile's own ignore file (`<Dockerfile>.dockerignore`): its re-includes are evidence of the context too. */
+export interface OwnIgnore {
+  path: string;
+  text: string;
+}
+
 /** The reads context inference weighs, for the platform the plan is computed for first; parses, so loaded only on a cache miss. */
-function sourcesNow(text: string, variant: BuildVariant, platform?: string): ContextSource[] {
+function sourcesNow(text: string, variant: BuildVariant, platform?: string, ownIgnore?: OwnIgnore): ContextSource[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: dockerfile-ast loads on a cache miss only
-  const { contextSources } = require('../core/context-sources') as typeof import('../core/context-sources');
+  const { contextSources, ignoreFileSources } = require('../core/context-sources') as typeof import('../core/context-sources');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
   const { hostPlatform } = require('../core/build-plan') as typeof import('../core/build-plan');
-  return contextSources(text, { ...variant, platform: variant.platforms?.[0] ?? platform ?? hostPlatform() });
+  const reads = contextSources(text, { ...variant, platform: variant.platforms?.[0] ?? platform ?? hostPlatform() });
+  return ownIgnore ? [...reads, ...ignoreFileSources(ownIgnore.text, ownIgnore.path)] : reads;
 }
 
 /** Loads the planner only when a plan is computed: a warm inference cache never parses a Dockerfile. */
@@ -146,13 +153,15 @@ function prepare(input: InferenceInput): Prepared {
   const files = readProjectFiles(root, projectRoot);
   const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
   const text = readText(join(root, dockerfile), dockerfile);
+  const ownIgnorePath = `${dockerfile}.dockerignore`;
+  const ownIgnore = existsSync(join(root, ownIgnorePath)) ? { path: ownIgnorePath, text: readText(join(root, ownIgnorePath)).text } : undefined;
   const decide = contextDecider({
     workspaceRoot: root,
     dockerfile,
     projectRoot,
     files,
     compose: input.composeServices ?? [],
-    sources: (variant) => (input.sources ?? sourcesNow)(text.text, variant, input.platform),
+    sources: (variant) => (input.sources ?? sourcesNow)(text.text, variant, input.platform, ownIgnore),
   });
   const project = projectBuildOptions(options, files, projectRoot, buildName, input.targetDefaults, decide);
   const contexts = [...new Set([project.main, ...Object.values(project.configurations)].map((v) => v.context))];
@@ -257,11 +266,11 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
   const sourcesCache = new InferenceCache<ContextSource[]>(`org-docker-sources-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
-  const sources = (text: string, variant: BuildVariant, platform?: string): ContextSource[] => {
-    const key = hashOf([text, variant.target, variant.buildArgs, variant.platforms, platform]);
+  const sources = (text: string, variant: BuildVariant, platform?: string, ownIgnore?: OwnIgnore): ContextSource[] => {
+    const key = hashOf([text, variant.target, variant.buildArgs, variant.platforms, platform, ownIgnore]);
     const cached = sourcesCache.get(key);
     if (cached) return cached;
-    const found = sourcesNow(text, variant, platform);
+    const found = sourcesNow(text, variant, platform, ownIgnore);
     sourcesCache.set(key, found);
     return found;
   };
