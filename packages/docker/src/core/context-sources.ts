@@ -11,6 +11,13 @@ function literalPrefix(source: string): string {
   return (glob < 0 ? parts : parts.slice(0, glob)).join('/');
 }
 
+/** Adds a source's literal directory part, once; `.`, `..` and pure globs say nothing. */
+function add(out: ContextSource[], source: string | undefined, line: number, file?: string): void {
+  const normal = normalizeSource(source);
+  const path = normal === undefined ? '' : literalPrefix(normal);
+  if (path && !out.some((o) => o.path === path)) out.push({ line, path, ...(file ? { file } : {}) });
+}
+
 /** The main-context reads of the stages `target` needs (named contexts and stages are not the main context). */
 export function contextSources(
   dockerfileText: string,
@@ -22,11 +29,7 @@ export function contextSources(
   for (const stage of neededStages(model, options.target))
     for (const read of stage.reads) {
       if (read.from !== undefined) continue;
-      for (const s of read.sources) {
-        const normal = normalizeSource(s);
-        const path = normal === undefined ? '' : literalPrefix(normal);
-        if (path && !out.some((o) => o.path === path)) out.push({ line: read.line, path });
-      }
+      for (const s of read.sources) add(out, s, read.line);
     }
   return out;
 }
@@ -39,10 +42,7 @@ export function ignoreFileSources(ignoreText: string, file: string): ContextSour
   const out: ContextSource[] = [];
   ignoreText.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
-    if (!line.startsWith('!')) return;
-    const normal = normalizeSource(line.slice(1).trim());
-    const path = normal === undefined ? '' : literalPrefix(normal);
-    if (path && !out.some((o) => o.path === path)) out.push({ line: i + 1, path, file });
+    if (line.startsWith('!')) add(out, line.slice(1).trim(), i + 1, file);
   });
   return out;
 }

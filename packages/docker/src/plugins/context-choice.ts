@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { buildsDockerfile, type ComposeService } from '../core/compose';
 import { chooseContext, conflictWarning, contextCandidates, type ContextSource } from '../core/context-inference';
-import type { BuildVariant, ContextDecider, ContextDecision, ProjectFiles } from './project-options';
+import { resolveContext, type BuildVariant, type ContextDecider, type ContextDecision, type ProjectFiles, type TargetLike } from './project-options';
 
 /** The reads of a Dockerfile's main context for a variant (parsed once, then cached by the caller). */
 export type SourcesOf = (variant: BuildVariant) => ContextSource[];
@@ -21,11 +21,6 @@ export interface ContextFacts {
   sources: SourcesOf;
 }
 
-interface TargetLike {
-  executor?: string;
-  options?: Record<string, unknown>;
-}
-
 /**
  * The context another Docker plugin's target in project.json / package.json builds this
  * Dockerfile with: a @nx-tools/nx-container target (its `context`, default the workspace root;
@@ -35,7 +30,7 @@ interface TargetLike {
 function otherTargetContext(facts: ContextFacts): { context: string; source: string } | undefined {
   const nx = facts.files.packageJson?.nx as { targets?: Record<string, TargetLike> } | undefined;
   const targets = { ...nx?.targets, ...(facts.files.projectJson?.targets as Record<string, TargetLike> | undefined) };
-  const path = (value: string) => posix.normalize(value.replace('{projectRoot}', facts.projectRoot).replace('{workspaceRoot}', '.'));
+  const path = (value: string) => resolveContext(value, facts.projectRoot);
   for (const [name, t] of Object.entries(targets)) {
     if (t?.executor === '@nx-tools/nx-container:build') {
       const context = path(typeof t.options?.context === 'string' ? t.options.context : '.');
@@ -59,7 +54,7 @@ function composeContext(facts: ContextFacts): { context: string; source: string 
 }
 
 export function contextDecider(facts: ContextFacts): ContextDecider {
-  return (variant, set, outputs = []): ContextDecision => {
+  return (variant, set, outputs): ContextDecision => {
     const resolves = (context: string, path: string) => {
       const at = posix.join(context, path);
       // A build output (`dist/apps/api`) need not exist yet: the build target makes it first.

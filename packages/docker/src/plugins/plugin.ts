@@ -59,10 +59,22 @@ function readText(file: string, display = file): { text: string; problem?: strin
   }
 }
 
-/** The ignore file BuildKit uses for a Dockerfile and context (workspace-relative paths). */
-function ignoreFor(root: string, dockerfile: string, context: string): { path: string; text: string; problem?: string } {
+/** An ignore file's path (workspace-relative) and text. */
+interface IgnoreFile {
+  path: string;
+  text: string;
+  problem?: string;
+}
+
+/** The Dockerfile's own ignore file (`<Dockerfile>.dockerignore`), read once per inference; BuildKit prefers it in every context. */
+function ownIgnoreOf(root: string, dockerfile: string): IgnoreFile | undefined {
   const specific = `${dockerfile}.dockerignore`;
-  if (existsSync(join(root, specific))) return { path: specific, ...readText(join(root, specific), specific) };
+  return existsSync(join(root, specific)) ? { path: specific, ...readText(join(root, specific), specific) } : undefined;
+}
+
+/** The ignore file BuildKit uses for a Dockerfile and context (workspace-relative paths). */
+function ignoreFor(root: string, own: IgnoreFile | undefined, context: string): IgnoreFile {
+  if (own) return own;
   const general = context === '.' ? '.dockerignore' : `${context}/.dockerignore`;
   return { path: general, ...readText(join(root, general), general) };
 }
@@ -87,21 +99,15 @@ export interface InferenceInput {
   /** Every compose service: one that builds this Dockerfile says its context. */
   composeServices?: ComposeService[];
   /** The main-context reads of a Dockerfile text for a variant (cached across runs by createNodes). */
-  sources?: (text: string, variant: BuildVariant, platform?: string, ownIgnore?: OwnIgnore) => ContextSource[];
+  sources?: (text: string, variant: BuildVariant, platform?: string, ownIgnore?: IgnoreFile) => ContextSource[];
 }
 
 function hashOf(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-/** A Dockerfile's own ignore file (`<Dockerfile>.dockerignore`): its re-includes are evidence of the context too. */
-export interface OwnIgnore {
-  path: string;
-  text: string;
-}
-
 /** The reads context inference weighs, for the platform the plan is computed for first; parses, so loaded only on a cache miss. */
-function sourcesNow(text: string, variant: BuildVariant, platform?: string, ownIgnore?: OwnIgnore): ContextSource[] {
+function sourcesNow(text: string, variant: BuildVariant, platform?: string, ownIgnore?: IgnoreFile): ContextSource[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: dockerfile-ast loads on a cache miss only
   const { contextSources, ignoreFileSources } = require('../core/context-sources') as typeof import('../core/context-sources');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
@@ -111,10 +117,18 @@ function sourcesNow(text: string, variant: BuildVariant, platform?: string, ownI
 }
 
 /** Loads the planner only when a plan is computed: a warm inference cache never parses a Dockerfile. */
-function plan(root: string, dockerfile: string, text: string, variant: BuildVariant, unhashed: UnhashedListing | undefined, platform?: string): BuildPlan {
+function plan(
+  root: string,
+  dockerfile: string,
+  text: string,
+  variant: BuildVariant,
+  own: IgnoreFile | undefined,
+  unhashed: UnhashedListing | undefined,
+  platform?: string,
+): BuildPlan {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: dockerfile-ast and friends load on a cache miss only
   const { buildPlan, hostPlatform } = require('../core/build-plan') as typeof import('../core/build-plan');
-  const ignore = ignoreFor(root, dockerfile, variant.context);
+  const ignore = ignoreFor(root, own, variant.context);
   const result = buildPlan(
     { dockerfile, dockerfileText: text, context: variant.context, ignoreText: ignore.text, unhashed: unhashed?.(variant.context) },
     { ...variant, defaultPlatform: platform ?? hostPlatform() },
@@ -143,7 +157,8 @@ interface Prepared {
   files: ProjectFiles;
   project: ProjectBuildOptions;
   text: { text: string; problem?: string };
-  ignores: Array<{ path: string; text: string; problem?: string }>;
+  ownIgnore?: IgnoreFile;
+  ignores: IgnoreFile[];
 }
 
 function prepare(input: InferenceInput): Prepared {
@@ -153,8 +168,7 @@ function prepare(input: InferenceInput): Prepared {
   const files = readProjectFiles(root, projectRoot);
   const buildName = suffix ? `${options.buildTargetName}-${suffix}` : options.buildTargetName;
   const text = readText(join(root, dockerfile), dockerfile);
-  const ownIgnorePath = `${dockerfile}.dockerignore`;
-  const ownIgnore = existsSync(join(root, ownIgnorePath)) ? { path: ownIgnorePath, text: readText(join(root, ownIgnorePath)).text } : undefined;
+  const ownIgnore = ownIgnoreOf(root, dockerfile);
   const decide = contextDecider({
     workspaceRoot: root,
     dockerfile,
@@ -172,7 +186,8 @@ function prepare(input: InferenceInput): Prepared {
     files,
     project,
     text,
-    ignores: contexts.map((c) => ignoreFor(root, dockerfile, c)),
+    ownIgnore,
+    ignores: contexts.map((c) => ignoreFor(root, ownIgnore, c)),
   };
 }
 
@@ -186,10 +201,10 @@ export function inferTargets(input: InferenceInput, prepared: Prepared = prepare
   const { workspaceRoot: root, dockerfile, options } = input;
   const { suffix, projectRoot, files, project, text, buildName } = prepared;
   const projectName = projectNameOf(files, projectRoot, root);
-  const main = plan(root, dockerfile, text.text, project.main, input.unhashed, input.platform);
+  const main = plan(root, dockerfile, text.text, project.main, prepared.ownIgnore, input.unhashed, input.platform);
   if (text.problem) main.problems.push({ line: 1, message: text.problem });
   const configurationPlans = Object.fromEntries(
-    Object.entries(project.configurations).map(([name, v]) => [name, plan(root, dockerfile, text.text, v, input.unhashed, input.platform)]),
+    Object.entries(project.configurations).map(([name, v]) => [name, plan(root, dockerfile, text.text, v, prepared.ownIgnore, input.unhashed, input.platform)]),
   );
   const name = (base: string) => (suffix ? `${base}-${suffix}` : base);
   const facts: ProjectFacts = {
@@ -266,7 +281,7 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
   const options = normalizeOptions(rawOptions);
   const cache = new InferenceCache<Inferred>(`org-docker-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
   const sourcesCache = new InferenceCache<ContextSource[]>(`org-docker-sources-${hashOf([options, PLUGIN_VERSION]).slice(0, 16)}.json`);
-  const sources = (text: string, variant: BuildVariant, platform?: string, ownIgnore?: OwnIgnore): ContextSource[] => {
+  const sources = (text: string, variant: BuildVariant, platform?: string, ownIgnore?: IgnoreFile): ContextSource[] => {
     const key = hashOf([text, variant.target, variant.buildArgs, variant.platforms, platform, ownIgnore]);
     const cached = sourcesCache.get(key);
     if (cached) return cached;
@@ -281,6 +296,7 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
     production: composeServices(readText(join(root, options.composeFile)).text, dirname(options.composeFile)),
     development: composeServices(readText(join(root, options.composeDevFile)).text, dirname(options.composeDevFile)),
   };
+  const allServices = [...compose.production, ...compose.development];
   const unhashed = unhashedListing(root);
   const targetDefaults = context.nxJsonConfiguration?.targetDefaults as Record<string, unknown> | undefined;
   const projectNames = new Map<string, string>();
@@ -289,12 +305,11 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
     const projectRoot = dirname(file);
     if (!existsSync(join(root, projectRoot, 'project.json')) && !existsSync(join(root, projectRoot, 'package.json'))) return {};
     // Only this project's services: adding another service must not invalidate every project.
-    const services = compose.production.filter((s) => s.context === projectRoot || buildsDockerfile(s, file)).map((s) => s.service);
+    const services = compose.production.filter((s) => buildsDockerfile(s, file)).map((s) => s.service);
     const ownCompose: ComposeFiles = {
       production: compose.production.filter((s) => services.includes(s.service)),
       development: compose.development.filter((s) => services.includes(s.service)),
     };
-    const composeAll = [...compose.production, ...compose.development];
     const input: InferenceInput = {
       workspaceRoot: root,
       dockerfile: file,
@@ -302,7 +317,7 @@ const createNodesFunction: CreateNodesV2<DockerPluginOptions>[1] = async (files,
       targetDefaults,
       compose: ownCompose,
       unhashed,
-      composeServices: composeAll,
+      composeServices: allServices,
       sources,
     };
     const prepared = prepare(input);

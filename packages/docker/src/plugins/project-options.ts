@@ -25,7 +25,8 @@ export interface ProjectFiles {
   texts: string[];
 }
 
-interface TargetLike {
+export interface TargetLike {
+  executor?: string;
   options?: Record<string, unknown>;
   configurations?: Record<string, Record<string, unknown>>;
   outputs?: string[];
@@ -69,7 +70,8 @@ function targetLayers(files: ProjectFiles, targetDefaults: Record<string, unknow
   return layers.flatMap(([source, t]) => (t ? [{ ...t, source }] : []));
 }
 
-function resolveContext(value: string, projectRoot: string): string {
+/** A workspace-relative path from an option: `{projectRoot}` and `{workspaceRoot}` resolved. */
+export function resolveContext(value: string, projectRoot: string): string {
   return posix.normalize(value.replace('{projectRoot}', projectRoot).replace('{workspaceRoot}', '.'));
 }
 
