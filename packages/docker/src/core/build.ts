@@ -3,7 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnEngine } from './engine';
+import { engineKind, spawnEngine } from './engine';
+import { runPodmanBuild } from './podman-build';
 import { buildxArgv, type BuildRequest } from './buildx-args';
 import { JsonObjectSplitter, ProgressTracker, type BuildStats } from './progress';
 
@@ -29,6 +30,7 @@ export interface BuildHooks {
 }
 
 export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'> & { timeoutSeconds?: number }, hooks: BuildHooks = {}): Promise<BuildResult> {
+  if (engineKind() === 'podman') return runPodmanBuild(request, hooks);
   // One private temp dir per build: parallel builds never share metadata files.
   const temp = mkdtempSync(join(tmpdir(), 'org-docker-build-'));
   const metadataFile = join(temp, 'metadata.json');

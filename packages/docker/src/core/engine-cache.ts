@@ -37,15 +37,16 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
     .find((p) => existsSync(p));
 }
 
-/** What identifies the engine a `docker` call reaches, read without calling it. */
-export function engineIdentity(builder: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+/** What identifies the engine a `docker` (or `podman`) call reaches, read without calling it. */
+export function engineIdentity(builder: string | undefined, env: NodeJS.ProcessEnv = process.env, cliName: 'docker' | 'podman' = 'docker'): string {
   const config = env.DOCKER_CONFIG ?? join(homedir(), '.docker');
   const host = env.DOCKER_HOST ?? '';
   const socket = host.startsWith('unix://') ? host.slice('unix://'.length) : host ? '' : '/var/run/docker.sock';
-  const cli = findOnPath('docker', env);
+  const cli = findOnPath(cliName, env);
   return createHash('sha256')
     .update(
       JSON.stringify([
+        cliName,
         builder ?? '',
         host,
         env.DOCKER_CONTEXT ?? '',

@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import execa from 'execa';
 import { engineApiGet, type ApiAnswer } from './engine-api';
 import { EngineCache, engineIdentity, findOnPath } from './engine-cache';
+import { chooseEngine, type EngineChoice, type EngineKind } from './engine-kind';
 import { engineEndpoint, isRemoteEngine } from './engine-location';
+import { interpretPodmanProbe, PODMAN_PROBE } from './podman-engine';
 
 export interface CommandResult {
   ok: boolean;
@@ -28,10 +30,31 @@ export interface EngineSpawner {
   get?(path: string): Promise<ApiAnswer | undefined>;
 }
 
+let kind: EngineKind = 'docker';
+
+/**
+ * Selects the engine every later call drives: the plugin option `engine` (docker | podman |
+ * detect). The executors call it first; until then, Docker.
+ */
+export function selectEngine(choice: EngineChoice | undefined, env: NodeJS.ProcessEnv = process.env): EngineKind {
+  kind = chooseEngine(choice, {
+    dockerOnPath: Boolean(findOnPath('docker', env)),
+    podmanOnPath: Boolean(findOnPath('podman', env)),
+    dockerEndpointSet: Boolean(env.DOCKER_HOST || env.DOCKER_CONTEXT),
+  });
+  return kind;
+}
+
+/** The engine calls go to: `docker` or `podman`. */
+export function engineKind(): EngineKind {
+  return kind;
+}
+
 const cliSpawner: EngineSpawner = {
-  spawn: (args, options) => execa('docker', args, { reject: false, ...options }),
-  spawnSync: (args) => void spawnSync('docker', args, { stdio: 'ignore' }),
-  get: (path) => engineApiGet(path),
+  spawn: (args, options) => execa(kind, args, { reject: false, ...options }),
+  spawnSync: (args) => void spawnSync(kind, args, { stdio: 'ignore' }),
+  // Docker's Engine API socket; Podman is asked through its CLI.
+  get: (path) => (kind === 'docker' ? engineApiGet(path) : Promise.resolve(undefined)),
 };
 
 let spawner: EngineSpawner = cliSpawner;
@@ -56,7 +79,7 @@ export const dockerRunner: Runner = async (args) => {
   try {
     const r = await spawnEngine(args, { timeout: 30_000 });
     // A CLI that could not start has no exit code (Node reports ENOENT; Deno a closed stream).
-    if (r.exitCode === undefined && !r.timedOut && !findOnPath('docker')) return { ok: false, stdout: '', stderr: 'docker: command not found', notFound: true };
+    if (r.exitCode === undefined && !r.timedOut && !findOnPath(kind)) return { ok: false, stdout: '', stderr: `${kind}: command not found`, notFound: true };
     return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -178,6 +201,13 @@ const detected = new Map<string, Promise<EngineInfo>>();
 const probeCache = new EngineCache<EngineInfo>();
 
 async function probe(builder: string | undefined, run: Runner): Promise<EngineInfo> {
+  if (kind === 'podman') {
+    try {
+      return interpretPodmanProbe(await run(PODMAN_PROBE));
+    } catch (e) {
+      throw new EngineError((e as Error).message);
+    }
+  }
   // All at once (each CLI start costs 0.1-0.3 s); the answers are read in order.
   const [version, info, buildx, inspect, context] = await Promise.all([
     run(['version', '--format', '{{.Client.Version}}']),
@@ -206,7 +236,7 @@ export function detectEngine(builder?: string, run: Runner = dockerRunner, optio
   const real = run === dockerRunner && options.cache === undefined;
   const cache = options.cache ?? (real ? probeCache : false);
   const detect = async () => {
-    const identity = cache ? engineIdentity(builder) : '';
+    const identity = cache ? engineIdentity(builder, process.env, kind) : '';
     const known = cache ? cache.get(identity) : undefined;
     if (known) return known;
     const info = await probe(builder, run);
@@ -214,7 +244,7 @@ export function detectEngine(builder?: string, run: Runner = dockerRunner, optio
     return info;
   };
   if (!real) return detect();
-  const key = builder ?? '';
+  const key = `${kind}:${builder ?? ''}`;
   let pending = detected.get(key);
   if (!pending) {
     pending = detect();
@@ -226,8 +256,8 @@ export function detectEngine(builder?: string, run: Runner = dockerRunner, optio
 
 /** Drops what is known about the engine (after a failed build): the next detection asks it again. */
 export function forgetEngine(builder?: string): void {
-  detected.delete(builder ?? '');
-  probeCache.forget(engineIdentity(builder));
+  detected.delete(`${kind}:${builder ?? ''}`);
+  probeCache.forget(engineIdentity(builder, process.env, kind));
 }
 
 export interface ImageInspect {

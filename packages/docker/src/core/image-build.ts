@@ -9,6 +9,7 @@ import type { BuildPlan } from './build-plan';
 import { formatProblems } from './problems';
 import { detectEngine, featureProblems, forgetEngine, inspectImage, type EngineInfo } from './engine';
 import type { ImageRecord } from './image-record';
+import { podmanProblems } from './podman-args';
 import { contentTag } from './naming';
 import { HASH_LABEL, lookupImage, promote, type RemoteImage } from './registry';
 import { signatureProblem, signImage, SIGNING_KEY_ENV, type SigningKeys } from './signature';
@@ -69,6 +70,8 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
     const cacheTags = (input.cacheTo ?? []).flatMap((spec) => /(?:^|,)ref=[^,]*:([^:,/]+)(?:,|$)/.exec(spec)?.[1] ?? []);
     input = { ...input, cacheTo: ['type=inline'], extraTags: [...input.extraTags, ...cacheTags] };
   }
+  const podman = engine.driver === 'podman' ? podmanProblems(input) : [];
+  if (podman.length) throw new BuildFailure(`Podman cannot build ${relative(input.workspaceRoot, input.dockerfile)} as configured:\n${podman.join('\n')}`);
   const problems = featureProblems(engine, {
     cacheTo: input.cacheTo,
     cacheFrom: input.cacheFrom,

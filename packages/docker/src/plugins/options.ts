@@ -60,6 +60,8 @@ export interface DockerPluginOptions {
   signingPublicKey?: string;
   /** Most concurrent builds per engine across Nx's task processes; 0 (default) = no cap beyond --parallel. */
   maxParallelBuilds?: number;
+  /** The container engine: `docker` (buildx), `podman`, or `detect` (default). */
+  engine?: 'docker' | 'podman' | 'detect';
 }
 
 export interface NormalizedOptions extends DockerPluginOptions {

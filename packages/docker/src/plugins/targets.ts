@@ -104,6 +104,7 @@ export function buildTargetConfig(f: ProjectFacts): TargetConfiguration {
     cacheTo: f.options.cacheTo,
     builder: f.options.builder,
     maxParallelBuilds: f.options.maxParallelBuilds,
+    engine: f.options.engine,
     signingPublicKey: f.options.signingPublicKey,
   })) {
     if (v !== undefined && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) buildOptions[key] = v;

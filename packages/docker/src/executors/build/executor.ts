@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '../../utils/devkit';
 import { resolve } from 'node:path';
 import { BuildFailure, summaryLine } from '../../core/image-build';
-import { EngineError } from '../../core/engine';
+import { EngineError, selectEngine } from '../../core/engine';
 import { RecordWriteError, removeImageRecord, writeImageRecord } from '../../core/image-record';
 import { trustedUpstream } from '../run/ensure-local';
 import { projectVersion, toBuildInput, type TaskFacts } from './build-input';
@@ -31,6 +31,7 @@ export async function buildOne(options: BuildExecutorSchema, context: ExecutorCo
   const outputDir = resolve(context.root, options.outputPath);
   // Outputs always describe the last run: a failed build must not leave an old record.
   removeImageRecord(outputDir);
+  selectEngine(options.engine);
   try {
     // Upstream records are verified like any cached image.json before this build uses them.
     const input = await withUpstreamImages(await toBuildInput(options, taskFacts(context, hash)), context, trustedUpstream(context));

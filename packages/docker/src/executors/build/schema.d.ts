@@ -24,6 +24,7 @@ export interface BuildExecutorSchema {
   skipExisting?: boolean;
   builder?: string;
   progress?: 'plain' | 'rawjson' | 'quiet';
+  engine?: 'docker' | 'podman' | 'detect';
   maxParallelBuilds?: number;
   /** Seconds after which the build is stopped and fails (none by default). */
   timeout?: number;
