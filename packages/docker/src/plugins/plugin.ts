@@ -36,7 +36,7 @@ import { withUpstreamInputs } from './upstream-inputs';
 export { CI, type ComposeFiles } from './targets';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
-const PLUGIN_VERSION = '8';
+const PLUGIN_VERSION = '9';
 
 /** `Dockerfile` -> '' (the main one); `Dockerfile.worker` / `worker.Dockerfile` -> `worker`; `Containerfile` -> `containerfile`. */
 export function dockerfileName(file: string): string | undefined {

@@ -150,7 +150,7 @@ export function runTargetConfig(f: ProjectFacts): TargetConfiguration {
     executor: '@org/docker:run',
     continuous: true,
     dependsOn: [f.names.build],
-    options: { buildTarget: f.names.build, ports },
+    options: { buildTarget: f.names.build, ports, ...(f.options.engine ? { engine: f.options.engine } : {}) },
     configurations: { [CI]: {} },
     metadata: {
       technologies: ['docker'],

@@ -1,12 +1,13 @@
 import type { ExecutorContext } from '../../utils/devkit';
 import { BuildFailure } from '../../core/image-build';
-import { EngineError, spawnEngine } from '../../core/engine';
+import { EngineError, selectEngine, spawnEngine } from '../../core/engine';
 import { sanitizeRepository } from '../../core/naming';
 import { ensureLocal, trustedBuild } from './ensure-local';
 import { publishSpec } from './ports';
 import type { RunExecutorSchema } from './schema';
 
 export default async function runExecutor(options: RunExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  selectEngine(options.engine);
   const projectName = context.projectName ?? '';
   const buildTarget = options.buildTarget ?? 'docker-build';
   let ref: string;
