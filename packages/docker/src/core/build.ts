@@ -1,10 +1,10 @@
 // Runs one `docker buildx build`: streams BuildKit's progress as readable lines, collects
 // step statistics, and stops the build when this process is interrupted.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineKind, spawnEngine } from './engine';
 import { runPodmanBuild } from './podman-build';
+import { superviseBuild } from './build-supervision';
 import { buildxArgv, type BuildRequest } from './buildx-args';
 import { JsonObjectSplitter, ProgressTracker, type BuildStats } from './progress';
 
@@ -31,9 +31,8 @@ export interface BuildHooks {
 
 export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'> & { timeoutSeconds?: number }, hooks: BuildHooks = {}): Promise<BuildResult> {
   if (engineKind() === 'podman') return runPodmanBuild(request, hooks);
-  // One private temp dir per build: parallel builds never share metadata files.
-  const temp = mkdtempSync(join(tmpdir(), 'org-docker-build-'));
-  const metadataFile = join(temp, 'metadata.json');
+  const run = superviseBuild('org-docker-build-', request.timeoutSeconds);
+  const metadataFile = join(run.temp, 'metadata.json');
   const onLine = hooks.onLine ?? ((l: string) => process.stdout.write(`${l}\n`));
   const splitter = new JsonObjectSplitter();
   const tracker = new ProgressTracker();
@@ -44,26 +43,7 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'> & { 
     // Local images stay plain (no attestation manifests); pushed ones ask for provenance explicitly.
     env: request.push ? {} : { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
   });
-  let interrupted = false;
-  let timedOut = false;
-  const stop = (signal: NodeJS.Signals) => {
-    interrupted = true;
-    child.kill(signal);
-  };
-  const onSigint = () => stop('SIGINT');
-  const onSigterm = () => stop('SIGTERM');
-  // Nx may end this process on Ctrl-C before any await below resumes: remove the temp dir
-  // synchronously on exit too.
-  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigterm);
-  process.once('exit', removeTemp);
-  const timer = request.timeoutSeconds
-    ? setTimeout(() => {
-        timedOut = true;
-        stop('SIGTERM');
-      }, request.timeoutSeconds * 1000)
-    : undefined;
+  run.watch(child);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     if (hooks.raw) process.stderr.write(chunk);
@@ -78,26 +58,22 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'> & { 
   });
   child.stdout?.pipe(process.stdout);
   const result = await child;
-  if (timer) clearTimeout(timer);
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigterm);
-  process.off('exit', removeTemp);
   let metadata: Record<string, unknown> = {};
   try {
     metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
   } catch {
     // no metadata when the build failed
   }
-  removeTemp();
+  run.end();
   const exitCode = result.exitCode ?? 1;
   return {
-    ok: exitCode === 0 && !interrupted,
+    ok: exitCode === 0 && !run.interrupted,
     exitCode,
     stats: tracker.stats(),
     metadata,
     durationMs: Date.now() - started,
     errorOutput: errorOutput.trim(),
-    interrupted,
-    timedOut,
+    interrupted: run.interrupted,
+    timedOut: run.timedOut,
   };
 }

@@ -6,7 +6,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-describe('a task process that exits mid-build', () => {
+describe.each([
+  ['docker', 'org-docker-build-'],
+  ['podman', 'org-docker-podman-'],
+] as const)('a %s task process that exits mid-build', (engine, tempPrefix) => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'org-docker-exit-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +21,9 @@ describe('a task process that exits mid-build', () => {
       const { PassThrough } = require('node:stream');
       const fs = require('node:fs');
       // An engine whose build never ends.
-      require(${JSON.stringify(join(dist, 'engine.js'))}).useEngine({
+      const engine = require(${JSON.stringify(join(dist, 'engine.js'))});
+      engine.selectEngine(${JSON.stringify(engine)});
+      engine.useEngine({
         spawn: () => Object.assign(new EventEmitter(), { stdout: new PassThrough(), stderr: new PassThrough(), kill: () => true, then: () => undefined }),
         spawnSync: () => undefined,
       });
@@ -40,7 +45,7 @@ describe('a task process that exits mid-build', () => {
     const held = during.split(',');
     expect(held).toHaveLength(2);
     expect(held).toContain('org-docker-build-slots');
-    expect(held.find((d) => d !== 'org-docker-build-slots')).toMatch(/^org-docker-build-\w{6}$/);
+    expect(held.find((d) => d !== 'org-docker-build-slots')).toMatch(new RegExp(`^${tempPrefix}\\w{6}$`));
     expect(readdirSync(dir).flatMap((d) => (d === 'org-docker-build-slots' ? readdirSync(join(dir, d, 'e')) : [d]))).toEqual([]);
   });
 });

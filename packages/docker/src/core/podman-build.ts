@@ -1,13 +1,14 @@
 // Runs one `podman build` (and, for a pushed image, `podman push` of each reference): Podman's
 // STEP lines shown and counted as build statistics, the image id from --iidfile, the pushed
-// digest from --digestfile. The same result shape as runBuildx, so the record is made alike.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// digest from --digestfile. The same result shape, temp dir, interrupt and timeout handling as
+// runBuildx, so the record is made alike.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildHooks, BuildResult } from './build';
+import { superviseBuild } from './build-supervision';
 import type { BuildRequest } from './buildx-args';
 import { spawnEngine } from './engine';
-import { isLoopbackRegistry } from './podman-registry';
+import { tls } from './podman-registry';
 import { podmanBuildArgv } from './podman-args';
 import { PodmanProgress } from './podman-progress';
 
@@ -19,8 +20,8 @@ function readOr(file: string): string | undefined {
   }
 }
 
-export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'>, hooks: BuildHooks = {}): Promise<BuildResult> {
-  const temp = mkdtempSync(join(tmpdir(), 'org-docker-podman-'));
+export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'> & { timeoutSeconds?: number }, hooks: BuildHooks = {}): Promise<BuildResult> {
+  const run = superviseBuild('org-docker-podman-', request.timeoutSeconds);
   const onLine = hooks.onLine ?? ((l: string) => process.stdout.write(`${l}\n`));
   const progress = new PodmanProgress();
   const started = Date.now();
@@ -33,8 +34,9 @@ export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'>
     }
   };
   try {
-    const iidFile = join(temp, 'iid');
+    const iidFile = join(run.temp, 'iid');
     const child = spawnEngine(podmanBuildArgv(request, iidFile), { stdin: 'ignore', all: true, buffer: false });
+    run.watch(child);
     child.all?.setEncoding('utf8');
     child.all?.on('data', show);
     const built = await child;
@@ -43,13 +45,14 @@ export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'>
     const id = readOr(iidFile);
     if (id) metadata['containerimage.config.digest'] = id;
     // Podman builds into its store; a pushed image goes out under each reference.
-    if (exitCode === 0 && request.push) {
+    if (exitCode === 0 && request.push && !run.interrupted) {
       for (const ref of request.tags) {
-        const digestFile = join(temp, 'digest');
-        const tls = isLoopbackRegistry(ref) ? ['--tls-verify=false'] : [];
-        const pushed = await spawnEngine(['push', ...tls, '--digestfile', digestFile, ref], { stdin: 'ignore', all: true });
-        if (pushed.exitCode !== 0) {
-          exitCode = pushed.exitCode ?? 1;
+        const digestFile = join(run.temp, 'digest');
+        const push = spawnEngine(['push', ...tls(ref), '--digestfile', digestFile, ref], { stdin: 'ignore', all: true });
+        run.watch(push);
+        const pushed = await push;
+        if (pushed.exitCode !== 0 || run.interrupted) {
+          exitCode = pushed.exitCode || 1;
           errorOutput += `${String(pushed.all ?? '')}\n`;
           break;
         }
@@ -57,16 +60,16 @@ export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'>
       }
     }
     return {
-      ok: exitCode === 0,
+      ok: exitCode === 0 && !run.interrupted,
       exitCode,
       stats: progress.stats(),
       metadata,
       durationMs: Date.now() - started,
       errorOutput: errorOutput.trim(),
-      interrupted: false,
-      timedOut: false,
+      interrupted: run.interrupted,
+      timedOut: run.timedOut,
     };
   } finally {
-    rmSync(temp, { recursive: true, force: true });
+    run.end();
   }
 }

@@ -1,0 +1,65 @@
+// What every engine build needs around its child process, whichever engine runs it: a private
+// temp dir removed however the process ends, Ctrl-C / SIGTERM passed on to the build, and a
+// timeout that stops it. One copy, shared by the buildx and Podman builds.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Supervision {
+  /** The build's own temp dir (metadata, iid and digest files); gone after `end()`. */
+  readonly temp: string;
+  /** Stopped because this process was interrupted. */
+  readonly interrupted: boolean;
+  /** Stopped because it ran longer than the timeout. */
+  readonly timedOut: boolean;
+  /** Watches `child` (the latest one, for a build then its pushes): signals to this process stop it, and so does the timeout. */
+  watch(child: { kill(signal?: NodeJS.Signals): unknown }): void;
+  /** Removes the handlers, the timer and the temp dir. */
+  end(): void;
+}
+
+export function superviseBuild(prefix: string, timeoutSeconds?: number): Supervision {
+  const temp = mkdtempSync(join(tmpdir(), prefix));
+  let interrupted = false;
+  let timedOut = false;
+  let child: { kill(signal?: NodeJS.Signals): unknown } | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    child?.kill(signal);
+  };
+  const onSigint = () => stop('SIGINT');
+  const onSigterm = () => stop('SIGTERM');
+  // Nx may end this process on Ctrl-C before any await resumes: remove the temp dir
+  // synchronously on exit too.
+  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+  process.once('exit', removeTemp);
+  return {
+    temp,
+    get interrupted() {
+      return interrupted;
+    },
+    get timedOut() {
+      return timedOut;
+    },
+    watch(c) {
+      const first = !child;
+      child = c;
+      if (!first) return;
+      process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigterm);
+      if (timeoutSeconds)
+        timer = setTimeout(() => {
+          timedOut = true;
+          stop('SIGTERM');
+        }, timeoutSeconds * 1000);
+    },
+    end() {
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      process.off('exit', removeTemp);
+      removeTemp();
+    },
+  };
+}
