@@ -32,7 +32,13 @@ export interface BuildRequest {
 
 const REMOTE_CONTEXT = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-function resolveSecret(spec: string, cwd: string): string {
+/** A named build context's source as the engine takes it: a URL as is, a path made absolute against `cwd`. */
+export function contextSource(source: string, cwd: string): string {
+  return REMOTE_CONTEXT.test(source) ? source : resolve(cwd, source);
+}
+
+/** A `--secret` spec with a relative `src=` made absolute against `cwd` (the engine runs elsewhere). */
+export function resolveSecret(spec: string, cwd: string): string {
   return spec
     .split(',')
     .map((part) => {
@@ -52,7 +58,7 @@ export function buildxArgv(req: BuildRequest): string[] {
   for (const [k, v] of Object.entries(req.buildArgs ?? {})) argv.push('--build-arg', `${k}=${v}`);
   for (const s of req.secrets ?? []) argv.push('--secret', resolveSecret(s, req.cwd));
   for (const [name, source] of Object.entries(req.buildContexts ?? {})) {
-    argv.push('--build-context', `${name}=${REMOTE_CONTEXT.test(source) ? source : resolve(req.cwd, source)}`);
+    argv.push('--build-context', `${name}=${contextSource(source, req.cwd)}`);
   }
   if (req.platforms?.length) argv.push('--platform', req.platforms.join(','));
   for (const c of req.cacheFrom ?? []) argv.push('--cache-from', c);

@@ -11,6 +11,7 @@ import { EngineCache, engineIdentity, findOnPath } from './engine-cache';
 import { chooseEngine, type EngineChoice, type EngineKind } from './engine-kind';
 import { engineEndpoint, isRemoteEngine } from './engine-location';
 import { interpretPodmanProbe, PODMAN_PROBE } from './podman-engine';
+import { imagetoolsViaSkopeo, tls } from './podman-registry';
 
 export interface CommandResult {
   ok: boolean;
@@ -28,6 +29,8 @@ export interface EngineSpawner {
   spawnSync(args: string[]): void;
   /** A read from the Engine API without a CLI process; undefined: ask the CLI. */
   get?(path: string): Promise<ApiAnswer | undefined>;
+  /** The engine's companion tool (Podman's registry operations run `skopeo`). */
+  spawnTool?(program: 'skopeo', args: string[], options?: execa.Options): execa.ExecaChildProcess;
 }
 
 let kind: EngineKind = 'docker';
@@ -55,6 +58,7 @@ const cliSpawner: EngineSpawner = {
   spawnSync: (args) => void spawnSync(kind, args, { stdio: 'ignore' }),
   // Docker's Engine API socket; Podman is asked through its CLI.
   get: (path) => (kind === 'docker' ? engineApiGet(path) : Promise.resolve(undefined)),
+  spawnTool: (program, args, options) => execa(program, args, { reject: false, ...options }),
 };
 
 let spawner: EngineSpawner = cliSpawner;
@@ -70,21 +74,46 @@ export function spawnEngine(args: string[], options: execa.Options = {}): execa.
   return spawner.spawn(args, options);
 }
 
+/** `push ref` / `pull ref` for the selected engine (Podman: TLS off for a loopback registry, as Docker has it). */
+export function transferArgv(verb: 'push' | 'pull', ref: string): string[] {
+  return [verb, ...(kind === 'podman' ? tls(ref) : []), ref];
+}
+
 /** A synchronous call for exit handlers, where no await runs any more. */
 export function spawnEngineSync(args: string[]): void {
   spawner.spawnSync(args);
 }
 
-export const dockerRunner: Runner = async (args) => {
+/** Runs one captured call of `program`; a CLI that cannot start says so (`notFound`). */
+async function capture(program: string, call: () => execa.ExecaChildProcess): Promise<CommandResult> {
   try {
-    const r = await spawnEngine(args, { timeout: 30_000 });
+    const r = await call();
     // A CLI that could not start has no exit code (Node reports ENOENT; Deno a closed stream).
-    if (r.exitCode === undefined && !r.timedOut && !findOnPath(kind)) return { ok: false, stdout: '', stderr: `${kind}: command not found`, notFound: true };
+    if (r.exitCode === undefined && !r.timedOut && !findOnPath(program))
+      return { ok: false, stdout: '', stderr: `${program}: command not found`, notFound: true };
     return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { ok: false, stdout: '', stderr: err.message, notFound: err.code === 'ENOENT' };
   }
+}
+
+// Manifests are hashed byte for byte: skopeo's output is kept whole.
+const skopeoRunner: Runner = (args) => {
+  const tool = spawner.spawnTool;
+  if (!tool) return Promise.resolve({ ok: false, stdout: '', stderr: 'skopeo: command not found', notFound: true });
+  return capture('skopeo', () => tool('skopeo', args, { timeout: 60_000, stripFinalNewline: false }));
+};
+
+export const dockerRunner: Runner = async (args) => {
+  // Podman has no `buildx imagetools`: its registry reads and writes go through skopeo.
+  if (kind === 'podman' && args[0] === 'buildx' && args[1] === 'imagetools') {
+    const r = await imagetoolsViaSkopeo(args.slice(2), skopeoRunner);
+    return r.notFound
+      ? { ...r, stderr: 'skopeo: command not found (Podman reads and writes registries with skopeo: install it, e.g. apt-get install skopeo)' }
+      : r;
+  }
+  return capture(kind, () => spawnEngine(args, { timeout: 30_000 }));
 };
 
 export interface EngineProbe {
@@ -280,8 +309,9 @@ export async function inspectImage(ref: string, run: Runner = dockerRunner): Pro
   if (api?.status === 404) return undefined;
   const r = await run(['image', 'inspect', ref]);
   if (!r.ok) return undefined;
-  const list = JSON.parse(r.stdout) as ImageInspect[];
-  return list[0];
+  const [image] = JSON.parse(r.stdout) as ImageInspect[];
+  // Podman shows the bare hex; Docker, its API and our records, `sha256:<hex>`.
+  return image && !image.Id.includes(':') ? { ...image, Id: `sha256:${image.Id}` } : image;
 }
 
 export async function tagImage(source: string, target: string, run: Runner = dockerRunner): Promise<void> {

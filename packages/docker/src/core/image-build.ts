@@ -110,7 +110,9 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
         : cause.push
           ? `${cause.message}${cause.transient ? ` (${PUSH_ATTEMPTS} attempts)` : ''}. The image was built; nothing was recorded, so the next run pushes it again.`
           : cause.message;
-    throw new BuildFailure(`docker buildx build failed for ${relative(input.workspaceRoot, input.dockerfile)}: ${why}`);
+    throw new BuildFailure(
+      `${engine.driver === 'podman' ? 'podman build' : 'docker buildx build'} failed for ${relative(input.workspaceRoot, input.dockerfile)}: ${why}`,
+    );
   }
 
   // Pushed images are in the engine too with the docker driver (and absent with others).

@@ -45,6 +45,8 @@ describe('podman build argv', () => {
       'base=docker-image://localhost:5000/base@sha256:ab',
       '--platform',
       'linux/amd64',
+      // The base image comes from a loopback registry, which Docker would reach over plain HTTP.
+      '--tls-verify=false',
       '/w/apps/api',
     ]);
   });
@@ -52,6 +54,13 @@ describe('podman build argv', () => {
   it('a registry cache becomes the repository Podman caches layers in', () => {
     const argv = podmanBuildArgv({ ...base, cacheFrom: ['type=registry,ref=r.io/api:cache'], cacheTo: ['type=registry,ref=r.io/api:cache,mode=max'] }, '/i');
     expect(argv.join(' ')).toContain('--cache-from r.io/api --cache-to r.io/api');
+  });
+
+  it('turns TLS off only where the build pushes to or caches in a loopback registry, as Docker treats one', () => {
+    expect(podmanBuildArgv(base, '/i')).not.toContain('--tls-verify=false');
+    expect(podmanBuildArgv({ ...base, tags: ['127.0.0.1:5000/api:nx-1'] }, '/i')).toContain('--tls-verify=false');
+    expect(podmanBuildArgv({ ...base, cacheTo: ['type=registry,ref=localhost:5000/api:cache'] }, '/i')).toContain('--tls-verify=false');
+    expect(podmanBuildArgv({ ...base, cacheTo: ['type=registry,ref=r.io/api:cache'] }, '/i')).not.toContain('--tls-verify=false');
   });
 
   it('what Podman cannot do fails with one message per option, naming it and the way out', () => {

@@ -3,10 +3,8 @@
 // contexts (`docker-image://` too) and env/file secrets as BuildKit; it writes the image to its
 // own store (no --load), pushes with `podman push` (no --push, no provenance), reports the image
 // id through --iidfile (no --metadata-file) and prints plain `STEP n/m` lines (no rawjson).
-import { isAbsolute, resolve } from 'node:path';
-import type { BuildRequest } from './buildx-args';
-
-const REMOTE_CONTEXT = /^[a-z][a-z0-9+.-]*:\/\//i;
+import { contextSource, resolveSecret, type BuildRequest } from './buildx-args';
+import { isLoopbackRegistry } from './podman-registry';
 
 /** A cache spec's repository (`type=registry,ref=r/x:cache` or the shorthand `r/x:cache`), tag and digest dropped. */
 function cacheRepository(spec: string): string | undefined {
@@ -34,16 +32,6 @@ export function podmanProblems(req: Pick<BuildRequest, 'builder' | 'cacheFrom' |
   return problems;
 }
 
-function resolveSecret(spec: string, cwd: string): string {
-  return spec
-    .split(',')
-    .map((part) => {
-      const m = /^(src|source)=(.*)$/.exec(part);
-      return m && !isAbsolute(m[2]) ? `${m[1]}=${resolve(cwd, m[2])}` : part;
-    })
-    .join(',');
-}
-
 /** `podman build ...` for a request Podman can build (see podmanProblems); the image id goes to `iidFile`. */
 export function podmanBuildArgv(req: BuildRequest, iidFile: string): string[] {
   const argv = ['build', '--file', req.dockerfile, '--iidfile', iidFile, '--layers'];
@@ -52,12 +40,16 @@ export function podmanBuildArgv(req: BuildRequest, iidFile: string): string[] {
   for (const [k, v] of Object.entries(req.labels ?? {})) argv.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(req.buildArgs ?? {})) argv.push('--build-arg', `${k}=${v}`);
   for (const s of req.secrets ?? []) argv.push('--secret', resolveSecret(s, req.cwd));
-  for (const [name, source] of Object.entries(req.buildContexts ?? {}))
-    argv.push('--build-context', `${name}=${REMOTE_CONTEXT.test(source) ? source : resolve(req.cwd, source)}`);
+  for (const [name, source] of Object.entries(req.buildContexts ?? {})) argv.push('--build-context', `${name}=${contextSource(source, req.cwd)}`);
   if (req.platforms?.length === 1) argv.push('--platform', req.platforms[0]);
   for (const c of req.cacheFrom ?? []) argv.push('--cache-from', cacheRepository(c) ?? c);
   for (const c of req.cacheTo ?? []) argv.push('--cache-to', cacheRepository(c) ?? c);
   if (req.network) argv.push('--network', req.network);
+  // Docker talks plain HTTP to a loopback registry; Podman only when told, and per build (so a
+  // build that pushes to or caches in one turns it off for the base-image pulls too).
+  const refs = [...req.tags, ...[...(req.cacheFrom ?? []), ...(req.cacheTo ?? [])].flatMap((c) => cacheRepository(c) ?? [])];
+  for (const source of Object.values(req.buildContexts ?? {})) if (source.startsWith('docker-image://')) refs.push(source.slice('docker-image://'.length));
+  if (refs.some(isLoopbackRegistry)) argv.push('--tls-verify=false');
   if (req.pull) argv.push('--pull');
   if (req.noCache) argv.push('--no-cache');
   argv.push(req.context);

@@ -5,7 +5,7 @@
 import type { ExecutorContext } from '../../utils/devkit';
 import { publishFailure } from '../promotion-failure';
 import { BuildFailure } from '../../core/image-build';
-import { spawnEngine, tagImage } from '../../core/engine';
+import { selectEngine, spawnEngine, tagImage, transferArgv } from '../../core/engine';
 import { expandTags } from '../../core/naming';
 import { lookupImage, promote } from '../../core/registry';
 import { signImage, SIGNING_KEY_ENV } from '../../core/signature';
@@ -16,6 +16,7 @@ import { hasRegistryHost } from '../../core/image-ref';
 import type { ReleasePublishExecutorSchema } from './schema';
 
 export default async function releasePublishExecutor(options: ReleasePublishExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  selectEngine(options.engine);
   const projectName = context.projectName ?? '';
   const projectRoot = context.projectsConfigurations?.projects[projectName]?.root ?? '.';
   try {
@@ -67,7 +68,7 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
 /** Pushes a local image reference; the registry's digest for `lookup`. */
 async function pushLocal(ref: string, lookup: string): Promise<string> {
   console.log(`Pushing ${ref}.`);
-  const pushed = await spawnEngine(['push', ref], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const pushed = await spawnEngine(transferArgv('push', ref), { stdio: ['ignore', 'inherit', 'inherit'] });
   if (pushed.exitCode !== 0) throw new BuildFailure(`docker push ${ref} failed; nothing more was published.`);
   const found = await lookupImage(lookup);
   if (!('found' in found))

@@ -9,7 +9,7 @@ import type { ExecutorContext } from '../../utils/devkit';
 import { readTargetOptions } from '../../utils/target-options';
 import { resolve } from 'node:path';
 import { BuildFailure, HASH_LABEL } from '../../core/image-build';
-import { inspectImage, spawnEngine, tagImage } from '../../core/engine';
+import { inspectImage, spawnEngine, tagImage, transferArgv } from '../../core/engine';
 import { readImageRecord, type ImageRecord } from '../../core/image-record';
 import { splitReference } from '../../core/image-ref';
 import { contentTag } from '../../core/naming';
@@ -150,7 +150,7 @@ export async function ensureLocal(record: ImageRecord, buildOptions: BuildExecut
     const { repository } = splitReference(record.contentTag);
     const byDigest = `${repository}@${record.digest}`;
     console.log(`Image ${record.contentTag} is not in the local engine; pulling ${byDigest}.`);
-    const pulled = await spawnEngine(['pull', byDigest], { stdio: 'inherit' });
+    const pulled = await spawnEngine(transferArgv('pull', byDigest), { stdio: 'inherit' });
     if (pulled.exitCode === 0) {
       await tagImage(byDigest, record.contentTag);
       return record.contentTag;
