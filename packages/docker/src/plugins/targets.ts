@@ -144,13 +144,18 @@ export function buildTargetConfig(f: ProjectFacts): TargetConfiguration {
   };
 }
 
+/** The plugin's `engine` option, on every target whose executor calls the engine (the build's own list sets it too). */
+function engineOption(f: ProjectFacts): { engine?: NonNullable<NormalizedOptions['engine']> } {
+  return f.options.engine ? { engine: f.options.engine } : {};
+}
+
 export function runTargetConfig(f: ProjectFacts): TargetConfiguration {
   const ports = f.plan.exposes.map((p) => `${p.split('/')[0]}:${p}`);
   return {
     executor: '@org/docker:run',
     continuous: true,
     dependsOn: [f.names.build],
-    options: { buildTarget: f.names.build, ports, ...(f.options.engine ? { engine: f.options.engine } : {}) },
+    options: { buildTarget: f.names.build, ports, ...engineOption(f) },
     configurations: { [CI]: {} },
     metadata: {
       technologies: ['docker'],
@@ -166,7 +171,7 @@ export function pushTargetConfig(f: ProjectFacts): TargetConfiguration {
     dependsOn: [f.names.build],
     // Promotion needs a pushed image: `-c ci` (Nx hands the configuration to docker-build).
     configurations: { [CI]: {} },
-    options: { buildTarget: f.names.build, tags: f.options.releaseTags },
+    options: { buildTarget: f.names.build, tags: f.options.releaseTags, ...engineOption(f) },
     metadata: {
       technologies: ['docker'],
       description: `Add release tags (${f.options.releaseTags.join(', ')}) to the image ${f.names.build} pushed, by digest in the registry: no rebuild, no layer transfer.`,
@@ -179,7 +184,7 @@ export function releasePublishTargetConfig(f: ProjectFacts): TargetConfiguration
   return {
     executor: '@org/docker:release-publish',
     dependsOn: [f.names.build],
-    options: { buildTarget: f.names.build, tags: ['{version}'] },
+    options: { buildTarget: f.names.build, tags: ['{version}'], ...engineOption(f) },
     metadata: {
       technologies: ['docker'],
       description: `Run by \`nx release publish\`: publish ${f.image} under the released version (pushed by content tag if needed, the version tag added by digest).`,
@@ -195,7 +200,7 @@ export function perfTargetConfig(f: ProjectFacts): TargetConfiguration {
     cache: false,
     parallelism: false,
     dependsOn: [f.names.build],
-    options: { buildTarget: f.names.build },
+    options: { buildTarget: f.names.build, ...engineOption(f) },
     metadata: {
       technologies: ['docker'],
       description: `Measure ${f.image}'s builds (no cache, with cache, code change, dependency change, Nx no-op) and explain them; reports in dist/docker-perf.`,
@@ -239,7 +244,7 @@ export function auditTargetConfig(f: ProjectFacts): TargetConfiguration {
     // The image is identified by its content tag: the same tag, the same audit.
     inputs: [{ dependentTasksOutputFiles: '**/image.ref' }],
     configurations: { [CI]: {} },
-    options: { buildTarget: f.names.build, ...(f.options.lint?.failOn ? { failOn: f.options.lint.failOn } : {}) },
+    options: { buildTarget: f.names.build, ...(f.options.lint?.failOn ? { failOn: f.options.lint.failOn } : {}), ...engineOption(f) },
     metadata: {
       technologies: ['docker'],
       description: `Audit the ${f.image} image ${f.names.build} built: non-root user, HEALTHCHECK, no secrets in env or history, no .git or package caches.`,
@@ -270,6 +275,7 @@ export function composeTargetConfigs(f: ProjectFacts, compose: ComposeFiles): Re
         buildTarget: f.names.build,
         imageEnv: prod.imageEnv,
         image: prod.imageEnv ? undefined : prod.image,
+        ...engineOption(f),
       },
       metadata: {
         technologies: ['docker'],
@@ -284,7 +290,7 @@ export function composeTargetConfigs(f: ProjectFacts, compose: ComposeFiles): Re
       continuous: true,
       // Compose builds the development stage itself, FROM the images of the projects it builds on.
       dependsOn: [`^${o.buildTargetName}`],
-      options: { files: [o.composeFile, o.composeDevFile], service: prod.service, build: true },
+      options: { files: [o.composeFile, o.composeDevFile], service: prod.service, build: true, ...engineOption(f) },
       metadata: {
         technologies: ['docker'],
         description: `Run compose service ${prod.service} in development mode (${o.composeDevFile}): development stage, sources bind-mounted, hot reload.`,

@@ -3,13 +3,14 @@
 import type { ExecutorContext } from '../../utils/devkit';
 import type { Finding } from '../../core/analysis';
 import { auditFacts, imageFacts, platformImageFacts } from '../../core/audit';
-import { EngineError } from '../../core/engine';
+import { EngineError, selectEngine } from '../../core/engine';
 import { BuildFailure } from '../../core/image-build';
 import { fails } from '../../core/lint';
 import { ensureLocal, trustedBuild } from '../run/ensure-local';
 import type { AuditExecutorSchema } from './schema';
 
 export default async function auditExecutor(options: AuditExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  selectEngine(options.engine);
   const buildTarget = options.buildTarget ?? 'docker-build';
   try {
     const found = await trustedBuild(context, buildTarget);

@@ -2,6 +2,7 @@
 import type { ExecutorContext } from '../../utils/devkit';
 import { resolve } from 'node:path';
 import { EngineError, spawnEngine, tagImage } from '../../core/engine';
+import { dockerOnly } from '../docker-only';
 import { BuildFailure } from '../../core/image-build';
 import { ensureLocal, trustedBuild } from '../run/ensure-local';
 import type { ComposeExecutorSchema } from './schema';
@@ -17,6 +18,12 @@ export function composeArgv(options: ComposeExecutorSchema, workspaceRoot: strin
 }
 
 export default async function composeExecutor(options: ComposeExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const refused = dockerOnly(
+    options.engine,
+    `${context.targetName ?? 'docker-up'} runs \`docker compose\`, which`,
+    'Run the service with docker-run (it runs under Podman)',
+  );
+  if (refused) return refused;
   const env: Record<string, string> = {};
   if (options.buildTarget) {
     try {

@@ -1,4 +1,5 @@
 export interface ComposeExecutorSchema {
+  engine?: 'docker' | 'podman' | 'detect';
   /** Compose files, relative to the workspace root, in override order. */
   files: string[];
   service: string;

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join, resolve } from 'node:path';
 import execa from 'execa';
 import { EngineError } from '../../core/engine';
+import { dockerOnly } from '../docker-only';
 import { BuildFailure } from '../../core/image-build';
 import { measureImage, PerfInterrupted, SCENARIO_TITLES, type BuildMeasure, type PerfReport } from '../../core/perf';
 import { aggregate, renderHtml, renderMarkdown, type AggregateReport } from '../../core/perf-report';
@@ -62,6 +63,12 @@ function readBaseline(path: string | undefined, root: string): { path: string; r
 }
 
 export default async function perfExecutor(options: PerfExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const refused = dockerOnly(
+    options.engine,
+    'docker-perf measures BuildKit builds (its build history and cache), which',
+    'Measure with Docker installed beside Podman',
+  );
+  if (refused) return refused;
   const project = context.projectName ?? '';
   const buildTarget = options.buildTarget ?? 'docker-build';
   const outputDir = resolve(context.root, options.outputDir ?? 'dist/docker-perf');

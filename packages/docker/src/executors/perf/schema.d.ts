@@ -1,6 +1,7 @@
 import type { Scenario } from '../../core/perf';
 
 export interface PerfExecutorSchema {
+  engine?: 'docker' | 'podman' | 'detect';
   /** The docker-build target whose builds are measured. */
   buildTarget?: string;
   /** Builds per scenario (median reported). */

@@ -5,6 +5,7 @@ import { publishFailure } from '../promotion-failure';
 import { commitTagVars, gitInfo } from '../../core/git';
 import { expandTags } from '../../core/naming';
 import { promote } from '../../core/registry';
+import { selectEngine } from '../../core/engine';
 import { projectVersion, targetRepository } from '../build/build-input';
 import { trustedBuild } from '../run/ensure-local';
 import type { PushExecutorSchema } from './schema';
@@ -12,6 +13,7 @@ import type { PushExecutorSchema } from './schema';
 export const DEFAULT_RELEASE_TAGS = ['{version}', '{shortSha}', 'latest'];
 
 export default async function pushExecutor(options: PushExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  selectEngine(options.engine);
   const projectName = context.projectName ?? '';
   const buildTarget = options.buildTarget ?? 'docker-build';
   const projectRoot = context.projectsConfigurations?.projects[projectName]?.root ?? '.';

@@ -1,4 +1,5 @@
 export interface PushExecutorSchema {
+  engine?: 'docker' | 'podman' | 'detect';
   /** The docker-build target whose pushed image is promoted. */
   buildTarget?: string;
   /** Release tags; templates `{version}`, `{gitSha}`, `{shortSha}`, `{branch}`, `{projectName}`; a tag whose value is unknown is skipped. */

@@ -1,4 +1,5 @@
 export interface ReleasePublishExecutorSchema {
+  engine?: 'docker' | 'podman' | 'detect';
   buildTarget?: string;
   tags?: string[];
   /** Set by `nx release publish --dry-run`. */
