@@ -1,0 +1,169 @@
+// The reference system under Podman (the plugin option "engine": "podman"): python-base and
+// ingestion-api built by `podman build` into Podman's store, never Docker's; a no-op that is
+// all Nx cache hits with zero Podman or Docker calls; the service run by docker-run answering
+// /health; pushed to the real registry by content tag, its digest the one the registry serves,
+// and promoted by digest through skopeo; what Podman cannot do stopping with one message.
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import execa from 'execa';
+import { builtProjects, outcome, waitForHealth, Workspace } from './harness';
+
+const REGISTRY = '127.0.0.1:5000';
+const BASES = ['python:3.12-slim'];
+
+/** Fails (never skips) without Podman and skopeo: .ci/run installs them. */
+async function requirePodman(): Promise<void> {
+  for (const [tool, args] of [
+    ['podman', ['info', '--format', '{{.Version.Version}}']],
+    ['skopeo', ['--version']],
+  ] as const) {
+    const r = await execa(tool, args, { reject: false });
+    if (r.exitCode !== 0) throw new Error(`${tool} does not answer (${(r.stderr || r.stdout || 'not found').trim()}). Install it: apt-get install podman skopeo.`);
+  }
+}
+
+/** The offline base-image stand-ins, from Docker's store into Podman's under the same names. */
+async function loadBaseImages(): Promise<void> {
+  for (const name of BASES) {
+    const qualified = `docker.io/library/${name}`;
+    if ((await execa('podman', ['image', 'exists', qualified], { reject: false })).exitCode === 0) continue;
+    const save = execa('docker', ['save', name], { buffer: false });
+    const load = execa('podman', ['load', '-q'], { input: save.stdout ?? undefined });
+    await Promise.all([save, load]);
+    await execa('podman', ['tag', `localhost/${name}`, qualified]);
+  }
+}
+
+const inPodman = async (ref: string) => (await execa('podman', ['image', 'exists', ref], { reject: false })).exitCode === 0;
+const inDocker = async (ref: string) => (await execa('docker', ['image', 'inspect', ref], { reject: false })).exitCode === 0;
+
+describe('the reference system under Podman', () => {
+  let ws: Workspace;
+  const podmanLog = () => join(ws.root, '.shim', 'podman-calls.log');
+  const podmanCalls = () => (ws.exists('.shim/podman-calls.log') ? ws.read('.shim/podman-calls.log').split('\n').filter(Boolean) : []);
+  const nx = (args: string[], env: Record<string, string> = {}) => ws.nx(args, { NX_ISOLATE_PLUGINS: 'false', ...env });
+
+  beforeAll(async () => {
+    await requirePodman();
+    await loadBaseImages();
+    ws = await Workspace.reference();
+    // Every plugin entry drives Podman. The images keep the reference names (python-base...),
+    // which Dockerfiles name in FROM; Podman's store is not Docker's, so no other test sees them.
+    const nxJson = JSON.parse(ws.read('nx.json')) as { plugins: Array<{ plugin: string; options?: Record<string, unknown> }> };
+    for (const p of nxJson.plugins) if (p.plugin === '@org/docker') p.options = { ...p.options, engine: 'podman' };
+    ws.write('nx.json', `${JSON.stringify(nxJson, null, 2)}\n`);
+    // A podman on PATH that records each call, as the harness does for docker.
+    const real = (await execa('sh', ['-c', 'command -v podman'])).stdout.trim();
+    const shim = join(ws.root, '.shim', 'podman');
+    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> "${podmanLog()}"\nexec "${real}" "$@"\n`);
+    chmodSync(shim, 0o755);
+    await ws.commit('engine: podman');
+  });
+  afterAll(async () => {
+    if (!ws) return;
+    const mine = ['python-base', 'ingestion-api', 'job-status-api'].map((p) => `localhost/${p}`);
+    const ids = (await execa('podman', ['images', '--quiet', ...mine.flatMap((m) => ['--filter', `reference=${m}`])], { reject: false })).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length) await execa('podman', ['rmi', '--force', ...new Set(ids)], { reject: false });
+    await ws.dispose();
+  });
+
+  it('builds python-base, then ingestion-api on it, with podman build into Podman’s store', async () => {
+    const r = await nx(['run', 'ingestion-api:docker-build']);
+    expect(outcome(r)).toEqual({ exitCode: 0, output: '' });
+    expect(builtProjects(ws.lastRun())).toEqual(['ingestion-api', 'python-base']);
+    expect(r.output).toMatch(/STEP \d+\/\d+: FROM/);
+    for (const root of ['docker/python-base', 'apps/ingestion-api']) {
+      const record = ws.imageRecord(root);
+      expect({ root, podman: await inPodman(record.contentTag), docker: await inDocker(record.contentTag) }).toEqual({ root, podman: true, docker: false });
+      expect(record.imageId).toMatch(/^sha256:[a-f0-9]{64}$/);
+    }
+    expect(podmanCalls().filter((c) => c.startsWith('build ')).length).toBe(2);
+    expect(ws.dockerCalls().filter((c) => /build|push|run /.test(c))).toEqual([]);
+    // ingestion-api is built FROM the exact python-base image, not a tag's latest.
+    const base = JSON.parse((await execa('podman', ['image', 'inspect', ws.imageRecord('docker/python-base').contentTag])).stdout)[0].RootFS.Layers as string[];
+    const api = JSON.parse((await execa('podman', ['image', 'inspect', ws.imageRecord('apps/ingestion-api').contentTag])).stdout)[0].RootFS.Layers as string[];
+    expect(api.slice(0, base.length)).toEqual(base);
+  });
+
+  it('a no-op is all cache hits with zero Podman and zero Docker calls', async () => {
+    ws.clearDockerCalls();
+    ws.remove('.shim/podman-calls.log');
+    const r = await nx(['run', 'ingestion-api:docker-build']);
+    expect(outcome(r)).toEqual({ exitCode: 0, output: '' });
+    expect(
+      Object.values(ws.lastRun())
+        .map((t) => [t.taskId, t.cacheStatus])
+        .sort(),
+    ).toEqual([
+      ['ingestion-api:docker-build', 'local-cache-hit'],
+      ['python-base:docker-build', 'local-cache-hit'],
+    ]);
+    expect(podmanCalls()).toEqual([]);
+    expect(ws.dockerCalls()).toEqual([]);
+  });
+
+  it('docker-run runs the Podman image and it answers /health', async () => {
+    const name = `${ws.prefix}-api`;
+    const [cmd, argv] = ws.nxCommand(['run', 'ingestion-api:docker-run', `--name=${name}`, '--ports=127.0.0.1::8000', '--outputStyle=static']);
+    const nxRun = execa(cmd, argv, { cwd: ws.root, env: ws.env({ NX_ISOLATE_PLUGINS: 'false' }), reject: false, all: true, stdin: 'ignore' });
+    try {
+      let port: string | undefined;
+      for (let i = 0; i < 120 && !port; i++) {
+        const r = await execa('podman', ['port', name, '8000/tcp'], { reject: false });
+        port = r.exitCode === 0 ? r.stdout.split('\n')[0].split(':').pop() : undefined;
+        if (!port) await new Promise((done) => setTimeout(done, 500));
+      }
+      if (!port)
+        throw new Error(`docker-run started no Podman container ${name}:\n${(await Promise.race([nxRun, Promise.resolve({ all: '(still running)' })])).all}`);
+      expect(await waitForHealth(`http://127.0.0.1:${port}/health`, 60_000)).toMatchObject({ status: 'ok' });
+    } finally {
+      nxRun.kill('SIGTERM');
+      await nxRun;
+      await execa('podman', ['rm', '--force', name], { reject: false });
+    }
+  });
+
+  it('-c ci pushes by content tag (the digest the registry serves), docker-push adds tags by digest through skopeo', async () => {
+    const env = { DOCKER_REGISTRY: REGISTRY };
+    const r = await nx(['run', 'ingestion-api:docker-build', '-c', 'ci'], env);
+    expect(outcome(r)).toEqual({ exitCode: 0, output: '' });
+    const record = ws.imageRecord('apps/ingestion-api');
+    expect(record).toMatchObject({ pushed: true });
+    expect(record.contentTag.startsWith(`${REGISTRY}/ingestion-api:`)).toBe(true);
+    const served = (await execa('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${record.contentTag}`])).stdout.trim();
+    expect(record.digest).toBe(served);
+    ws.remove('.shim/podman-calls.log');
+    const p = await nx(['run', 'ingestion-api:docker-push', '-c', 'ci', `--tags=${ws.prefix}`], env);
+    expect(outcome(p)).toEqual({ exitCode: 0, output: '' });
+    const promoted = (
+      await execa('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${REGISTRY}/ingestion-api:${ws.prefix}`])
+    ).stdout.trim();
+    expect(promoted).toBe(record.digest);
+    // Registry side: no podman push or pull moved layers for the promotion.
+    expect(podmanCalls().filter((c) => /^(push|pull) /.test(c))).toEqual([]);
+  });
+
+  it('what Podman cannot do fails with one message naming the option; docker-up and docker-perf say they need Docker', async () => {
+    const project = JSON.parse(ws.read('apps/job-status-api/project.json')) as { targets?: Record<string, unknown> };
+    project.targets = { ...project.targets, 'docker-build': { options: { cacheTo: ['type=local,dest=/tmp/cache'] } } };
+    ws.write('apps/job-status-api/project.json', JSON.stringify(project, null, 2));
+    await ws.commit('a cache exporter Podman lacks');
+    const r = await nx(['run', 'job-status-api:docker-build']);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.output).toContain('Podman cannot build apps/job-status-api/Dockerfile as configured');
+    expect(r.output).toContain('"cacheTo" type=local,dest=/tmp/cache');
+    expect(r.output).toContain('set the plugin option "engine" to "docker"');
+    expect(ws.exists('dist/docker/apps/job-status-api/image.json')).toBe(false);
+
+    const perf = await nx(['run', 'ingestion-api:docker-perf', '--excludeTaskDependencies']);
+    expect(perf.exitCode).not.toBe(0);
+    expect(perf.output).toContain('docker-perf measures BuildKit builds');
+    expect(perf.output).toContain('set "engine" to "docker"');
+    // docker-up is continuous: Nx does not count its exit, so the message is what a user sees.
+    const up = await nx(['run', 'ingestion-api:docker-up', '--excludeTaskDependencies']);
+    expect(up.output).toContain('docker-up runs `docker compose`, which needs Docker');
+    expect(podmanCalls().filter((c) => c.startsWith('compose'))).toEqual([]);
+  });
+});
