@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
-import { REPO, requireEngine, waitForHealth, Workspace, type Runtime } from './harness';
+import { discardImages, REPO, requireEngine, waitForHealth, Workspace, type Runtime } from './harness';
 
 const MATRIX: Array<{ nx: string; runtime: Runtime }> = [
   { nx: '22.7.12', runtime: 'node' },
@@ -45,9 +45,7 @@ describe.each(MATRIX)('Nx $nx launched by $runtime, plugin installed from its ta
   });
 
   afterAll(async () => {
-    const r = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
-    const mine = r.stdout.split('\n').filter((ref) => ref.includes(tag));
-    if (mine.length) await execa('docker', ['image', 'rm', '-f', ...mine], { reject: false });
+    await discardImages([`*-${tag}`, `*/*-${tag}`]);
     await ws?.dispose();
   });
 

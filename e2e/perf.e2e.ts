@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
 import { PNG } from 'pngjs';
-import { requireEngine, Workspace } from './harness';
+import { imagesMatching, requireEngine, Workspace } from './harness';
 
 const BAD_DOCKERFILE = `FROM python:3.12-slim
 WORKDIR /app
@@ -41,8 +41,7 @@ interface Report {
 
 const perfTemps = () => new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('org-docker-perf-')));
 async function perfImages(): Promise<string[]> {
-  const r = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
-  return r.stdout.split('\n').filter((l) => l.startsWith('org-docker-perf/'));
+  return (await imagesMatching(['org-docker-perf/*'])).filter((l) => l.startsWith('org-docker-perf/'));
 }
 async function perfContainers(): Promise<string[]> {
   const r = await execa('docker', ['ps', '-a', '--format', '{{.Image}}']);
