@@ -131,4 +131,19 @@ describe('foundation: inferred, Nx-cached docker-build', () => {
       await execa('docker', ['rm', '-f', name], { reject: false });
     }
   });
+
+  it('7. a container that cannot start says so; with "continuous": false the Nx run fails too', async () => {
+    // Continuous (the default, for services): Nx does not count the exit, the ✖ line tells.
+    const r = await ws.nx(['run', 'alpha:docker-run', '--dockerArgs=--no-such-flag']);
+    expect(r.output).toMatch(/✖ docker run of \S+ failed \(exit 125\): the engine could not create or start the container/);
+    // A one-shot container: its exit status is the run's.
+    ws.write(
+      'apps/alpha/project.json',
+      JSON.stringify({ ...JSON.parse(ws.read('apps/alpha/project.json')), targets: { 'docker-run': { continuous: false } } }),
+    );
+    await ws.commit('alpha runs once');
+    const once = await ws.nx(['run', 'alpha:docker-run', '--dockerArgs=--no-such-flag']);
+    expect(once.exitCode).not.toBe(0);
+    expect(once.output).toContain('exit 125');
+  });
 });

@@ -1,9 +1,10 @@
 import type { ExecutorContext } from '../../utils/devkit';
 import { BuildFailure } from '../../core/image-build';
-import { EngineError, selectEngine, spawnEngine } from '../../core/engine';
+import { EngineError, engineKind, selectEngine, spawnEngine } from '../../core/engine';
 import { sanitizeRepository } from '../../core/naming';
 import { ensureLocal, trustedBuild } from './ensure-local';
 import { publishSpec } from './ports';
+import { runExitMessage } from './run-exit';
 import type { RunExecutorSchema } from './schema';
 
 export default async function runExecutor(options: RunExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -34,7 +35,11 @@ export default async function runExecutor(options: RunExecutorSchema, context: E
   console.log(`Running ${ref} as ${name}${ports.length ? ` (ports ${ports.join(', ')})` : ''}`);
   const child = spawnEngine(argv, { stdio: 'inherit' });
   // Stopping Nx stops the container, not just the CLI attached to it.
-  const stop = () => void spawnEngine(['stop', name]);
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    void spawnEngine(['stop', name]);
+  };
   if (!options.detach) {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -42,5 +47,11 @@ export default async function runExecutor(options: RunExecutorSchema, context: E
   const result = await child;
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
-  return { success: result.exitCode === 0 };
+  // Stopped on request: the container's exit code is the signal's, not a failure.
+  if (stopped) return { success: true };
+  const failure = runExitMessage(result.exitCode, ref, engineKind());
+  // Nx does not report a continuous task's exit code (a one-shot container can set
+  // "continuous": false on its docker-run target): this line is what says it failed.
+  if (failure) console.error(`✖ ${failure}`);
+  return { success: !failure };
 }
