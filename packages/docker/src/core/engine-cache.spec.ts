@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineCache, engineIdentity } from './engine-cache';
+import { EngineCache, engineIdentity, isPodmanShim } from './engine-cache';
 import { detectEngine, type CommandResult, type EngineInfo } from './engine';
 
 describe('the engine probe, cached across processes', () => {
@@ -79,5 +79,20 @@ describe('the engine probe, cached across processes', () => {
     expect(engineIdentity(undefined, env)).toBe(before);
     writeFileSync(join(dir, 'buildx', 'current'), '{"Key":"unix:///var/run/docker.sock","Name":"remote","Global":false}');
     expect(engineIdentity(undefined, env)).not.toBe(before);
+  });
+});
+
+describe('the podman-docker shim', () => {
+  it('is a docker script that runs podman, or a docker linked to podman; a real docker CLI is not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'org-docker-shim-'));
+    try {
+      writeFileSync(join(dir, 'script'), '#!/bin/sh\n[ -e /etc/containers/nodocker ] || echo "Emulate Docker CLI using podman."\nexec /usr/bin/podman "$@"\n');
+      writeFileSync(join(dir, 'podman'), '\u007fELF binary');
+      symlinkSync(join(dir, 'podman'), join(dir, 'linked'));
+      writeFileSync(join(dir, 'docker'), '\u007fELF the docker CLI binary');
+      expect(['script', 'linked', 'docker', 'missing'].map((f) => isPodmanShim(join(dir, f)))).toEqual([true, true, false, false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

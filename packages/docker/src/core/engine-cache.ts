@@ -5,9 +5,9 @@
 // failed build forgets the entry, so a stale answer costs at most one failure that is then
 // diagnosed afresh.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 
 /** A file's identity by stat: for the CLI binary and the daemon socket (recreated when the daemon restarts). */
 function statFact(path: string): string {
@@ -35,6 +35,27 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
     .filter(Boolean)
     .map((dir) => join(dir, name))
     .find((p) => existsSync(p));
+}
+
+/**
+ * Whether the `docker` at `path` is Podman's compatibility shim (podman-docker installs a
+ * script that execs podman; some setups link docker to podman). Read, never run: the first 4 KB.
+ */
+export function isPodmanShim(path: string | undefined): boolean {
+  if (!path) return false;
+  try {
+    if (basename(realpathSync(path)) === 'podman') return true;
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(4096);
+      const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1');
+      return text.startsWith('#!') && /\bpodman\b/.test(text);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** What identifies the engine a `docker` (or `podman`) call reaches, read without calling it. */

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import execa from 'execa';
 import { engineApiGet, type ApiAnswer } from './engine-api';
-import { EngineCache, engineIdentity, findOnPath } from './engine-cache';
+import { EngineCache, engineIdentity, findOnPath, isPodmanShim } from './engine-cache';
 import { chooseEngine, type EngineChoice, type EngineKind } from './engine-kind';
 import { engineEndpoint, isRemoteEngine } from './engine-location';
 import { interpretPodmanProbe, PODMAN_PROBE } from './podman-engine';
@@ -40,8 +40,10 @@ let kind: EngineKind = 'docker';
  * detect). The executors call it first; until then, Docker.
  */
 export function selectEngine(choice: EngineChoice | undefined, env: NodeJS.ProcessEnv = process.env): EngineKind {
+  const docker = choice === 'docker' || choice === 'podman' ? undefined : findOnPath('docker', env);
   kind = chooseEngine(choice, {
-    dockerOnPath: Boolean(findOnPath('docker', env)),
+    dockerOnPath: Boolean(docker),
+    dockerIsPodman: isPodmanShim(docker),
     podmanOnPath: Boolean(findOnPath('podman', env)),
     dockerEndpointSet: Boolean(env.DOCKER_HOST || env.DOCKER_CONTEXT),
   });
