@@ -18,7 +18,8 @@ async function requirePodman(): Promise<void> {
     ['skopeo', ['--version']],
   ] as const) {
     const r = await execa(tool, args, { reject: false });
-    if (r.exitCode !== 0) throw new Error(`${tool} does not answer (${(r.stderr || r.stdout || 'not found').trim()}). Install it: apt-get install podman skopeo.`);
+    if (r.exitCode !== 0)
+      throw new Error(`${tool} does not answer (${(r.stderr || r.stdout || 'not found').trim()}). Install it: apt-get install podman skopeo.`);
   }
 }
 
