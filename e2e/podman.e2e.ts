@@ -31,7 +31,9 @@ async function loadBaseImages(): Promise<void> {
     const save = execa('docker', ['save', name], { buffer: false });
     const load = execa('podman', ['load', '-q'], { input: save.stdout ?? undefined });
     await Promise.all([save, load]);
-    await execa('podman', ['tag', `localhost/${name}`, qualified]);
+    // Podman names what it loads by the archive's names: docker.io/library/... or localhost/...
+    if ((await execa('podman', ['image', 'exists', qualified], { reject: false })).exitCode !== 0)
+      await execa('podman', ['tag', `localhost/${name}`, qualified]);
   }
 }
 
