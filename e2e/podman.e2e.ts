@@ -1,14 +1,16 @@
-// The reference system under Podman (the plugin option "engine": "podman"): python-base and
-// ingestion-api built by `podman build` into Podman's store, never Docker's; a no-op that is
-// all Nx cache hits with zero Podman or Docker calls; the service run by docker-run answering
-// /health; pushed to the real registry by content tag, its digest the one the registry serves,
-// and promoted by digest through skopeo; what Podman cannot do stopping with one message.
+// The reference system under Podman (the plugin option "engine": "podman"): python-base,
+// ingestion-api and job-status-api built by `podman build` into Podman's store, never Docker's;
+// a no-op that is all Nx cache hits with zero Podman or Docker calls; a service run by
+// docker-run answering /health; pushed to the real registry by content tag, its digest the one
+// the registry serves, and promoted by digest through skopeo; what Podman cannot do stopping
+// with one message.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import execa from 'execa';
 import { builtProjects, outcome, waitForHealth, Workspace } from './harness';
 
 const REGISTRY = '127.0.0.1:5000';
+const BUILD = ['run-many', '-t', 'docker-build', '--projects=ingestion-api,job-status-api'];
 const BASES = ['python:3.12-slim'];
 
 /** Fails (never skips) without Podman and skopeo: .ci/run installs them. */
@@ -64,7 +66,7 @@ describe('the reference system under Podman', () => {
   });
   afterAll(async () => {
     if (!ws) return;
-    const mine = ['python-base', 'ingestion-api', 'job-status-api'].map((p) => `localhost/${p}`);
+    const mine = ['python-base', 'ingestion-api', 'job-status-api', 'llm-worker'].map((p) => `localhost/${p}`);
     const ids = (await execa('podman', ['images', '--quiet', ...mine.flatMap((m) => ['--filter', `reference=${m}`])], { reject: false })).stdout
       .split('\n')
       .filter(Boolean);
@@ -72,17 +74,17 @@ describe('the reference system under Podman', () => {
     await ws.dispose();
   });
 
-  it('builds python-base, then ingestion-api on it, with podman build into Podman’s store', async () => {
-    const r = await nx(['run', 'ingestion-api:docker-build']);
+  it('builds python-base, then ingestion-api and job-status-api on it, with podman build into Podman’s store', async () => {
+    const r = await nx(BUILD);
     expect(outcome(r)).toEqual({ exitCode: 0, output: '' });
-    expect(builtProjects(ws.lastRun())).toEqual(['ingestion-api', 'python-base']);
+    expect(builtProjects(ws.lastRun())).toEqual(['ingestion-api', 'job-status-api', 'python-base']);
     expect(r.output).toMatch(/STEP \d+\/\d+: FROM/);
-    for (const root of ['docker/python-base', 'apps/ingestion-api']) {
+    for (const root of ['docker/python-base', 'apps/ingestion-api', 'apps/job-status-api']) {
       const record = ws.imageRecord(root);
       expect({ root, podman: await inPodman(record.contentTag), docker: await inDocker(record.contentTag) }).toEqual({ root, podman: true, docker: false });
       expect(record.imageId).toMatch(/^sha256:[a-f0-9]{64}$/);
     }
-    expect(podmanCalls().filter((c) => c.startsWith('build ')).length).toBe(2);
+    expect(podmanCalls().filter((c) => c.startsWith('build ')).length).toBe(3);
     expect(ws.dockerCalls().filter((c) => /build|push|run /.test(c))).toEqual([]);
     // ingestion-api is built FROM the exact python-base image, not a tag's latest.
     const base = JSON.parse((await execa('podman', ['image', 'inspect', ws.imageRecord('docker/python-base').contentTag])).stdout)[0].RootFS.Layers as string[];
@@ -93,7 +95,7 @@ describe('the reference system under Podman', () => {
   it('a no-op is all cache hits with zero Podman and zero Docker calls', async () => {
     ws.clearDockerCalls();
     ws.remove('.shim/podman-calls.log');
-    const r = await nx(['run', 'ingestion-api:docker-build']);
+    const r = await nx(BUILD);
     expect(outcome(r)).toEqual({ exitCode: 0, output: '' });
     expect(
       Object.values(ws.lastRun())
@@ -101,6 +103,7 @@ describe('the reference system under Podman', () => {
         .sort(),
     ).toEqual([
       ['ingestion-api:docker-build', 'local-cache-hit'],
+      ['job-status-api:docker-build', 'local-cache-hit'],
       ['python-base:docker-build', 'local-cache-hit'],
     ]);
     expect(podmanCalls()).toEqual([]);
@@ -128,6 +131,14 @@ describe('the reference system under Podman', () => {
     }
   });
 
+  it('docker-audit audits the image in Podman’s store: non-root, HEALTHCHECK, no secrets', async () => {
+    ws.remove('.shim/podman-calls.log');
+    const r = await nx(['run', 'ingestion-api:docker-audit']);
+    expect(outcome(r)).toEqual({ exitCode: 0, output: '' });
+    expect(podmanCalls().some((c) => c.startsWith('export '))).toBe(true);
+    expect(ws.dockerCalls().filter((c) => /^(create|export|history) /.test(c))).toEqual([]);
+  });
+
   it('-c ci pushes by content tag (the digest the registry serves), docker-push adds tags by digest through skopeo', async () => {
     const env = { DOCKER_REGISTRY: REGISTRY };
     const r = await nx(['run', 'ingestion-api:docker-build', '-c', 'ci'], env);
@@ -149,16 +160,16 @@ describe('the reference system under Podman', () => {
   });
 
   it('what Podman cannot do fails with one message naming the option; docker-up and docker-perf say they need Docker', async () => {
-    const project = JSON.parse(ws.read('apps/job-status-api/project.json')) as { targets?: Record<string, unknown> };
+    const project = JSON.parse(ws.read('apps/llm-worker/project.json')) as { targets?: Record<string, unknown> };
     project.targets = { ...project.targets, 'docker-build': { options: { cacheTo: ['type=local,dest=/tmp/cache'] } } };
-    ws.write('apps/job-status-api/project.json', JSON.stringify(project, null, 2));
+    ws.write('apps/llm-worker/project.json', JSON.stringify(project, null, 2));
     await ws.commit('a cache exporter Podman lacks');
-    const r = await nx(['run', 'job-status-api:docker-build']);
+    const r = await nx(['run', 'llm-worker:docker-build']);
     expect(r.exitCode).not.toBe(0);
-    expect(r.output).toContain('Podman cannot build apps/job-status-api/Dockerfile as configured');
+    expect(r.output).toContain('Podman cannot build apps/llm-worker/Dockerfile as configured');
     expect(r.output).toContain('"cacheTo" type=local,dest=/tmp/cache');
     expect(r.output).toContain('set the plugin option "engine" to "docker"');
-    expect(ws.exists('dist/docker/apps/job-status-api/image.json')).toBe(false);
+    expect(ws.exists('dist/docker/apps/llm-worker/image.json')).toBe(false);
 
     const perf = await nx(['run', 'ingestion-api:docker-perf', '--excludeTaskDependencies']);
     expect(perf.exitCode).not.toBe(0);
