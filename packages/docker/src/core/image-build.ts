@@ -70,7 +70,7 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
     const cacheTags = (input.cacheTo ?? []).flatMap((spec) => /(?:^|,)ref=[^,]*:([^:,/]+)(?:,|$)/.exec(spec)?.[1] ?? []);
     input = { ...input, cacheTo: ['type=inline'], extraTags: [...input.extraTags, ...cacheTags] };
   }
-  const podman = engine.driver === 'podman' ? podmanProblems(input) : [];
+  const podman = engine.driver === 'podman' ? podmanProblems({ ...input, signs: Boolean(input.push && input.signing) }) : [];
   if (podman.length) throw new BuildFailure(`Podman cannot build ${relative(input.workspaceRoot, input.dockerfile)} as configured:\n${podman.join('\n')}`);
   const problems = featureProblems(engine, {
     cacheTo: input.cacheTo,

@@ -71,5 +71,7 @@ describe('podman build argv', () => {
     expect(problems[1]).toMatch(/^"cacheTo" type=gha: Podman caches layers in a registry repository only/);
     expect(problems[2]).toMatch(/^"platforms" lists linux\/amd64, linux\/arm64/);
     for (const p of problems) expect(p).toContain('"engine" to "docker"');
+    // Signatures are annotated indexes only buildx imagetools writes: refused before anything is built or pushed.
+    expect(podmanProblems({ signs: true })).toEqual([expect.stringMatching(/^"signingPublicKey": a pushed image is signed by an annotated OCI index/)]);
   });
 });

@@ -16,9 +16,13 @@ function cacheRepository(spec: string): string | undefined {
 }
 
 /** What Podman cannot do of this request, each naming the option to change. Empty: it can build it. */
-export function podmanProblems(req: Pick<BuildRequest, 'builder' | 'cacheFrom' | 'cacheTo' | 'platforms'>): string[] {
+export function podmanProblems(req: Pick<BuildRequest, 'builder' | 'cacheFrom' | 'cacheTo' | 'platforms'> & { signs?: boolean }): string[] {
   const problems: string[] = [];
   const fix = 'or set the plugin option "engine" to "docker"';
+  if (req.signs)
+    problems.push(
+      `"signingPublicKey": a pushed image is signed by an annotated OCI index that docker buildx imagetools writes, which Podman has no equivalent of: remove "signingPublicKey", build without pushing, ${fix}.`,
+    );
   if (req.builder) problems.push(`"builder" (${req.builder}) names a buildx builder, which Podman does not have: remove it, ${fix}.`);
   for (const [option, specs] of [
     ['cacheFrom', req.cacheFrom],
