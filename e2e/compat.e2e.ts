@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
-import { discardImages, REPO, requireEngine, waitForHealth, Workspace, type Runtime } from './harness';
+import { attachedRun, discardImages, REPO, requireEngine, waitForHealth, Workspace, type Runtime } from './harness';
 
 const MATRIX: Array<{ nx: string; runtime: Runtime }> = [
   { nx: '22.7.12', runtime: 'node' },
@@ -88,21 +88,11 @@ describe.each(MATRIX)('Nx $nx launched by $runtime, plugin installed from its ta
     // Attached, as a user runs it (a continuous target): on Nx 22 a continuous task that
     // returns, as `--detach` does, is reported as failed.
     const name = `compat-${tag}`;
-    const [cmd, argv] = ws.nxCommand(['run', `${py}:docker-run`, `--name=${name}`, '--ports=127.0.0.1::8000', '--outputStyle=static']);
-    const nxRun = execa(cmd, argv, { cwd: ws.root, env: ws.env(), reject: false, all: true, stdin: 'ignore' });
+    const run = await attachedRun(ws, ['run', `${py}:docker-run`, `--name=${name}`, '--ports=127.0.0.1::8000'], name, 8000);
     try {
-      let port: string | undefined;
-      for (let i = 0; i < 120 && !port; i++) {
-        const r = await execa('docker', ['port', name, '8000/tcp'], { reject: false });
-        port = r.exitCode === 0 ? r.stdout.split('\n')[0].split(':').pop() : undefined;
-        if (!port) await new Promise((done) => setTimeout(done, 500));
-      }
-      if (!port) throw new Error(`docker-run started no container ${name}:\n${(await Promise.race([nxRun, Promise.resolve({ all: '(still running)' })])).all}`);
-      expect(await waitForHealth(`http://127.0.0.1:${port}/health`)).toEqual({ status: 'ok', service: py });
+      expect(await waitForHealth(`${run.url}/health`)).toEqual({ status: 'ok', service: py });
     } finally {
-      nxRun.kill('SIGTERM');
-      await nxRun;
-      await execa('docker', ['rm', '-f', name], { reject: false });
+      await run.stop();
     }
   });
 

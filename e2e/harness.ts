@@ -307,6 +307,38 @@ export async function publishedUrl(container: string, containerPort: number): Pr
   return `http://127.0.0.1:${hostPort}`;
 }
 
+/**
+ * `nx <args>` (a docker-run, attached as a user runs it: a continuous target) until its container
+ * `container` publishes `containerPort`; the URL, and a stop that ends Nx and the container.
+ */
+export async function attachedRun(
+  ws: Workspace,
+  args: string[],
+  container: string,
+  containerPort: number,
+  { cli = 'docker', env = {} }: { cli?: 'docker' | 'podman'; env?: Record<string, string> } = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const [cmd, argv] = ws.nxCommand([...args, '--outputStyle=static']);
+  const nxRun = execa(cmd, argv, { cwd: ws.root, env: ws.env(env), reject: false, all: true, stdin: 'ignore' });
+  const stop = async () => {
+    nxRun.kill('SIGTERM');
+    await nxRun;
+    await execa(cli, ['rm', '--force', container], { reject: false });
+  };
+  let port: string | undefined;
+  for (let i = 0; i < 120 && !port; i++) {
+    const r = await execa(cli, ['port', container, `${containerPort}/tcp`], { reject: false });
+    port = r.exitCode === 0 ? r.stdout.split('\n')[0].split(':').pop() : undefined;
+    if (!port) await new Promise((done) => setTimeout(done, 500));
+  }
+  if (!port) {
+    const output = (await Promise.race([nxRun, Promise.resolve({ all: '(still running)' })])).all;
+    await stop();
+    throw new Error(`${args.join(' ')} started no ${cli} container ${container}:\n${output}`);
+  }
+  return { url: `http://127.0.0.1:${port}`, stop };
+}
+
 /** Polls a URL until it answers 200 (bounded), returning the JSON body. */
 export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;

@@ -7,7 +7,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import execa from 'execa';
-import { builtProjects, outcome, waitForHealth, Workspace } from './harness';
+import { attachedRun, builtProjects, outcome, waitForHealth, Workspace } from './harness';
 
 const REGISTRY = '127.0.0.1:5000';
 const BUILD = ['run-many', '-t', 'docker-build', '--projects=ingestion-api,job-status-api'];
@@ -112,22 +112,14 @@ describe('the reference system under Podman', () => {
 
   it('docker-run runs the Podman image and it answers /health', async () => {
     const name = `${ws.prefix}-api`;
-    const [cmd, argv] = ws.nxCommand(['run', 'ingestion-api:docker-run', `--name=${name}`, '--ports=127.0.0.1::8000', '--outputStyle=static']);
-    const nxRun = execa(cmd, argv, { cwd: ws.root, env: ws.env({ NX_ISOLATE_PLUGINS: 'false' }), reject: false, all: true, stdin: 'ignore' });
+    const run = await attachedRun(ws, ['run', 'ingestion-api:docker-run', `--name=${name}`, '--ports=127.0.0.1::8000'], name, 8000, {
+      cli: 'podman',
+      env: { NX_ISOLATE_PLUGINS: 'false' },
+    });
     try {
-      let port: string | undefined;
-      for (let i = 0; i < 120 && !port; i++) {
-        const r = await execa('podman', ['port', name, '8000/tcp'], { reject: false });
-        port = r.exitCode === 0 ? r.stdout.split('\n')[0].split(':').pop() : undefined;
-        if (!port) await new Promise((done) => setTimeout(done, 500));
-      }
-      if (!port)
-        throw new Error(`docker-run started no Podman container ${name}:\n${(await Promise.race([nxRun, Promise.resolve({ all: '(still running)' })])).all}`);
-      expect(await waitForHealth(`http://127.0.0.1:${port}/health`, 60_000)).toMatchObject({ status: 'ok' });
+      expect(await waitForHealth(`${run.url}/health`, 60_000)).toMatchObject({ status: 'ok' });
     } finally {
-      nxRun.kill('SIGTERM');
-      await nxRun;
-      await execa('podman', ['rm', '--force', name], { reject: false });
+      await run.stop();
     }
   });
 
