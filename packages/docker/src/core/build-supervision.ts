@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildResult } from './build';
 
 export interface Supervision {
   /** The build's own temp dir (metadata, iid and digest files); gone after `end()`. */
@@ -16,10 +17,13 @@ export interface Supervision {
   watch(child: { kill(signal?: NodeJS.Signals): unknown }): void;
   /** Removes the handlers, the timer and the temp dir. */
   end(): void;
+  /** The build's result: ok only when it exited 0 and was not stopped; the time since supervision began. */
+  result(facts: Pick<BuildResult, 'exitCode' | 'stats' | 'metadata' | 'errorOutput'>): BuildResult;
 }
 
 export function superviseBuild(prefix: string, timeoutSeconds?: number): Supervision {
   const temp = mkdtempSync(join(tmpdir(), prefix));
+  const started = Date.now();
   let interrupted = false;
   let timedOut = false;
   let child: { kill(signal?: NodeJS.Signals): unknown } | undefined;
@@ -61,5 +65,6 @@ export function superviseBuild(prefix: string, timeoutSeconds?: number): Supervi
       process.off('exit', removeTemp);
       removeTemp();
     },
+    result: (facts) => ({ ...facts, ok: facts.exitCode === 0 && !interrupted, durationMs: Date.now() - started, interrupted, timedOut }),
   };
 }

@@ -37,7 +37,6 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'> & { 
   const splitter = new JsonObjectSplitter();
   const tracker = new ProgressTracker();
   let errorOutput = '';
-  const started = Date.now();
   const child = spawnEngine(buildxArgv({ ...request, metadataFile }), {
     stdin: 'ignore',
     // Local images stay plain (no attestation manifests); pushed ones ask for provenance explicitly.
@@ -65,15 +64,5 @@ export async function runBuildx(request: Omit<BuildRequest, 'metadataFile'> & { 
     // no metadata when the build failed
   }
   run.end();
-  const exitCode = result.exitCode ?? 1;
-  return {
-    ok: exitCode === 0 && !run.interrupted,
-    exitCode,
-    stats: tracker.stats(),
-    metadata,
-    durationMs: Date.now() - started,
-    errorOutput: errorOutput.trim(),
-    interrupted: run.interrupted,
-    timedOut: run.timedOut,
-  };
+  return run.result({ exitCode: result.exitCode ?? 1, stats: tracker.stats(), metadata, errorOutput: errorOutput.trim() });
 }

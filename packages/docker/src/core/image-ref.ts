@@ -22,6 +22,12 @@ export function registryOf(ref: string): string {
   return hasRegistryHost(ref) ? ref.split('/')[0] : 'docker.io';
 }
 
+/** A reference in a registry on this machine (`127.0.0.1:5000/x`, `localhost:5000/x`): Docker speaks plain HTTP to it. */
+export function isLoopbackRegistry(ref: string): boolean {
+  const host = registryOf(ref).replace(/:\d+$/, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 /** `registry/image` unless the image already names a registry. */
 export function inRegistry(image: string, registry: string | undefined): string {
   const reg = registry?.trim().replace(/\/+$/, '');

@@ -4,7 +4,7 @@
 // own store (no --load), pushes with `podman push` (no --push, no provenance), reports the image
 // id through --iidfile (no --metadata-file) and prints plain `STEP n/m` lines (no rawjson).
 import { contextSource, resolveSecret, type BuildRequest } from './buildx-args';
-import { isLoopbackRegistry } from './podman-registry';
+import { isLoopbackRegistry, splitReference } from './image-ref';
 
 /** A cache spec's repository (`type=registry,ref=r/x:cache` or the shorthand `r/x:cache`), tag and digest dropped. */
 function cacheRepository(spec: string): string | undefined {
@@ -12,7 +12,7 @@ function cacheRepository(spec: string): string | undefined {
   const type = spec.includes('=') ? (fields.type ?? 'registry') : 'registry';
   if (type !== 'registry') return undefined;
   const ref = spec.includes('=') ? fields.ref : spec;
-  return ref?.replace(/@sha256:[a-f0-9]+$/, '').replace(/:[^:/]+$/, '');
+  return ref ? splitReference(ref).repository : undefined;
 }
 
 /** What Podman cannot do of this request, each naming the option to change. Empty: it can build it. */

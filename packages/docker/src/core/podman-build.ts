@@ -24,7 +24,6 @@ export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'>
   const run = superviseBuild('org-docker-podman-', request.timeoutSeconds);
   const onLine = hooks.onLine ?? ((l: string) => process.stdout.write(`${l}\n`));
   const progress = new PodmanProgress();
-  const started = Date.now();
   let errorOutput = '';
   const show = (chunk: string) => {
     for (const l of chunk.split('\n')) {
@@ -59,16 +58,7 @@ export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'>
         metadata['containerimage.digest'] ??= readOr(digestFile);
       }
     }
-    return {
-      ok: exitCode === 0 && !run.interrupted,
-      exitCode,
-      stats: progress.stats(),
-      metadata,
-      durationMs: Date.now() - started,
-      errorOutput: errorOutput.trim(),
-      interrupted: run.interrupted,
-      timedOut: run.timedOut,
-    };
+    return run.result({ exitCode, stats: progress.stats(), metadata, errorOutput: errorOutput.trim() });
   } finally {
     run.end();
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CommandResult } from './engine';
-import { imagetoolsOnSkopeo, imagetoolsViaSkopeo, isLoopbackRegistry, manifestAnswer } from './podman-registry';
+import { isLoopbackRegistry } from './image-ref';
+import { imagetoolsOnSkopeo, imagetoolsViaSkopeo, manifestAnswer } from './podman-registry';
 
 const ok = (stdout = ''): CommandResult => ({ ok: true, stdout, stderr: '' });
 

@@ -7,12 +7,7 @@
 // loopback registry (127.0.0.1:5000, localhost:5000) as insecure by default: the same here.
 import { createHash } from 'node:crypto';
 import type { CommandResult, Runner } from './engine';
-import { registryOf } from './image-ref';
-
-export function isLoopbackRegistry(ref: string): boolean {
-  const host = registryOf(ref).replace(/:\d+$/, '');
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
+import { isLoopbackRegistry } from './image-ref';
 
 /** Podman's flag that lets it talk plain HTTP to a loopback registry, as Docker does by default. */
 export const tls = (ref: string, flag = '--tls-verify'): string[] => (isLoopbackRegistry(ref) ? [`${flag}=false`] : []);

@@ -7,7 +7,7 @@ import type { EngineChoice } from '../core/engine-kind';
 export function dockerOnly(choice: EngineChoice | undefined, what: string, alternative: string): { success: boolean } | undefined {
   if (selectEngine(choice) !== 'podman') return undefined;
   console.error(
-    `✖ ${what} needs Docker, and the plugin option "engine" selects Podman${choice === 'podman' ? '' : ' (detected: no docker CLI on PATH)'}. ` +
+    `✖ ${what} needs Docker, and the plugin option "engine" selects Podman${choice === 'podman' ? '' : " (detected: no docker CLI, or only Podman's docker shim)"}. ` +
       `${alternative}, or set "engine" to "docker" in the @org/docker entry of nx.json.`,
   );
   return { success: false };
