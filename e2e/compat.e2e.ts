@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
-import { attachedRun, discardImages, REPO, requireEngine, waitForHealth, Workspace, type Runtime } from './harness';
+import { attachedRun, removeImagesMatching, REPO, requireEngine, waitForHealth, Workspace, type Runtime } from './harness';
 
 const MATRIX: Array<{ nx: string; runtime: Runtime }> = [
   { nx: '22.7.12', runtime: 'node' },
@@ -45,7 +45,7 @@ describe.each(MATRIX)('Nx $nx launched by $runtime, plugin installed from its ta
   });
 
   afterAll(async () => {
-    await discardImages([`*-${tag}`, `*/*-${tag}`]);
+    await removeImagesMatching([`*-${tag}`, `*/*-${tag}`]);
     await ws?.dispose();
   });
 

@@ -1,10 +1,26 @@
 // E2E harness: temporary Nx workspaces that load @org/docker from this repository, run
 // real Nx against the real Docker engine, and read real results (run.json, the engine).
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import execa from 'execa';
 import type { ImageRecord } from '../packages/docker/src/core/image-record';
+import { imagesMatching, removeImages, removeImagesMatching } from './images';
+
+export { imagesMatching, removeImagesMatching } from './images';
 
 export const REPO = resolve(__dirname, '..');
 const NX_BIN = join(REPO, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
@@ -45,6 +61,12 @@ export function builtProjects(run: Record<string, TaskRun>): string[] {
 /** An Nx result as a test compares it: the exit code, and the output's tail only when it failed. */
 export function outcome(r: NxResult): { exitCode: number; output: string } {
   return { exitCode: r.exitCode, output: r.exitCode === 0 ? '' : r.output.slice(-4000) };
+}
+
+/** E2E_TIMING=<file>: one tab-separated line per Nx run (suite, test, argv, ms), to see where a run's time goes. */
+function logTiming(file: string, args: string[], ms: number): void {
+  const { testPath, currentTestName } = expect.getState();
+  appendFileSync(file, `${testPath?.split('/').pop()}\t${currentTestName}\t${args.join(' ')}\t${ms}\n`);
 }
 
 export class Workspace {
@@ -215,6 +237,7 @@ export class Workspace {
 
   async nx(args: string[], extraEnv: Record<string, string> = {}): Promise<NxResult> {
     const [cmd, argv] = this.nxCommand([...args, '--outputStyle=static']);
+    const t0 = Date.now();
     const r = await execa(cmd, argv, {
       cwd: this.root,
       env: this.env(extraEnv),
@@ -222,6 +245,7 @@ export class Workspace {
       all: true,
       stdin: 'ignore',
     });
+    if (process.env.E2E_TIMING) logTiming(process.env.E2E_TIMING, args, Date.now() - t0);
     return { exitCode: r.exitCode ?? 1, output: r.all ?? '' };
   }
 
@@ -255,42 +279,25 @@ export class Workspace {
     return (await imagesMatching(this.ownPatterns(), '{{.Repository}}:{{.Tag}} {{.ID}}')).filter((l) => this.owns(l)).sort();
   }
 
+  /** Every reference the image records under dist/docker name (content tags, pushed tags). */
+  private recordedReferences(): string[] {
+    const dir = join(this.root, 'dist', 'docker');
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('image.json'))
+      .flatMap((f) => {
+        const rec = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { contentTag?: string; references?: string[] };
+        return [rec.contentTag ?? '', ...(rec.references ?? [])].filter((r) => r && !r.includes('@'));
+      });
+  }
+
   async dispose(): Promise<void> {
-    await discardImages(this.ownPatterns());
+    await removeImagesMatching(this.ownPatterns());
+    // The reference workspace's images keep their own names (python-base...): its records name
+    // the content tags it made. Their `latest` tags stay, as a checkout of this repository has them.
+    await removeImages([...new Set(this.recordedReferences())].filter((r) => !this.owns(r) && /:nx-[^:/]+$/.test(r)));
     rmSync(this.root, { recursive: true, force: true });
   }
-}
-
-/**
- * The engine's images whose reference matches one of `patterns` (Docker's `reference` filter:
- * `*` stays within one path segment). Always filtered: an unfiltered `docker image ls` takes
- * about 10 s once an engine holds a few hundred images, as it does late in a full run.
- */
-export async function imagesMatching(patterns: string[], format = '{{.Repository}}:{{.Tag}}'): Promise<string[]> {
-  const r = await execa('docker', ['image', 'ls', '--no-trunc', '--format', format, ...patterns.flatMap((p) => ['--filter', `reference=${p}`])], {
-    reject: false,
-  });
-  return r.stdout.split('\n').filter(Boolean);
-}
-
-/** Removes the images matching `patterns` now (a test that needs them gone, e.g. a fresh runner). */
-export async function removeImagesMatching(patterns: string[]): Promise<void> {
-  const refs = await imagesMatching(patterns);
-  if (refs.length) await execa('docker', ['image', 'rm', '-f', ...refs], { reject: false });
-}
-
-/**
- * Clean-up after a test: nothing reads these images again. On the containerd image store every
- * deleted image runs containerd's garbage collection synchronously, 3-6 s of CPU each on these
- * machines (measured), so a full run deleting a few hundred would spend many minutes on it. CI
- * machines are discarded after the run: there the images stay. Elsewhere they are removed in
- * the background, so no test waits for it.
- */
-export async function discardImages(patterns: string[]): Promise<void> {
-  if (process.env.CI) return;
-  const refs = await imagesMatching(patterns);
-  if (!refs.length) return;
-  execa('docker', ['image', 'rm', '-f', ...refs], { reject: false, detached: true, stdio: 'ignore', cleanup: false }).unref();
 }
 
 /** Starts a container from an image with its port published on loopback; returns base URL and a stop function. */

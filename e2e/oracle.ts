@@ -2,7 +2,7 @@
 // the options the Nx target has, and fingerprint what a user would get (layers and config).
 // Two fingerprints differ exactly when the image BuildKit builds changed. `buildAll` is the Nx side.
 import execa from 'execa';
-import { discardImages, type NxResult, type Workspace } from './harness';
+import { removeImagesMatching, type NxResult, type Workspace } from './harness';
 
 /** The image `docker buildx build <args>` makes in the workspace, as its layer digests and config. */
 export async function imageFingerprint(ws: Workspace, name: string, args: string[]): Promise<string> {
@@ -14,7 +14,7 @@ export async function imageFingerprint(ws: Workspace, name: string, args: string
 
 /** Removes the oracle's images of a workspace. */
 export async function removeOracleImages(ws: Workspace): Promise<void> {
-  await discardImages([`${ws.prefix}/oracle-*`]);
+  await removeImagesMatching([`${ws.prefix}/oracle-*`]);
 }
 
 /**
