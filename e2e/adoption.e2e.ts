@@ -4,17 +4,19 @@
 // no context option anywhere. The inferred contexts must be the ones the Dockerfiles were written
 // for, and one edit at a time must rebuild exactly the images BuildKit changes.
 import execa from 'execa';
-import { requireEngine, Workspace } from './harness';
-import { buildAll, imageFingerprint, removeOracleImages } from './oracle';
+import { pluginsInProcess, requireEngine, Workspace } from './harness';
+import { buildAll, imageFingerprints, removeOracleImages, type DirectBuild } from './oracle';
+
+pluginsInProcess();
 
 const PROJECTS = ['web', 'api', 'worker'] as const;
 type Project = (typeof PROJECTS)[number];
 
 /** How the oracle builds each image: the context each Dockerfile was written for, straight through buildx. */
-const DIRECT: Record<Project, string[]> = {
-  web: ['-f', 'packages/web/Dockerfile', '.'],
-  api: ['-f', 'apps/api/Dockerfile', '.'],
-  worker: ['-f', 'apps/worker/Dockerfile', '--target', 'production', '--build-arg', 'MODE=fast', 'apps/worker'],
+const DIRECT: Record<Project, DirectBuild> = {
+  web: { dockerfile: 'packages/web/Dockerfile', context: '.' },
+  api: { dockerfile: 'apps/api/Dockerfile', context: '.' },
+  worker: { dockerfile: 'apps/worker/Dockerfile', context: 'apps/worker', target: 'production', args: { MODE: 'fast' } },
 };
 
 /** One edit each, with the images it must rebuild (BuildKit checks the same). */
@@ -95,7 +97,7 @@ describe('adoption: contexts inferred for real layouts, checked against BuildKit
       // dist/ is git-ignored but produced by a declared build output: no warning about it.
       expect(first.output).not.toContain('which git ignores');
       expect(first.output).not.toContain('ambiguous');
-      const fingerprints = () => Promise.all(PROJECTS.map((p) => imageFingerprint(ws, p, DIRECT[p])));
+      const fingerprints = () => imageFingerprints(ws, DIRECT);
       let before = await fingerprints();
 
       const again = await buildAll(ws);

@@ -4,7 +4,9 @@
 // builds on a no-op, a failing image failing only itself and what builds on it, no outputs
 // for a failed or interrupted build.
 import execa from 'execa';
-import { builtProjects, outcome, requireEngine, type TaskRun, Workspace } from './harness';
+import { builtProjects, outcome, pluginsInProcess, requireEngine, type TaskRun, Workspace } from './harness';
+
+pluginsInProcess();
 
 const SERVICES = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f', 'svc-g'];
 const ON_BASE = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f'];

@@ -17,9 +17,28 @@ const MATRIX: Array<{ nx: string; runtime: Runtime }> = [
 ];
 
 let tarball: string;
+/**
+ * Each entry's workspace with its Nx installed. All installs start at once, before the first
+ * entry's tests: npm works from its cache while Docker builds for the entries before.
+ */
+const installed = new Map<string, Promise<{ ws: Workspace; tag: string }>>();
+
+/** `tag` names the entry's services and images: its Nx major, `d` when Deno launches Nx, and a random part. */
+async function install(nx: string, runtime: Runtime): Promise<{ ws: Workspace; tag: string }> {
+  const tag = `n${nx.split('.')[0]}${runtime === 'deno' ? 'd' : ''}-${Math.random().toString(36).slice(2, 6)}`;
+  const ws = await Workspace.standalone(`compat-${tag}`);
+  ws.runtime = runtime;
+  await execa('npm', ['install', '-D', `nx@${nx}`, '--no-audit', '--no-fund'], { cwd: ws.root });
+  return { ws, tag };
+}
 
 beforeAll(async () => {
   await requireEngine();
+  for (const { nx, runtime } of MATRIX) {
+    const pending = install(nx, runtime);
+    pending.catch(() => undefined); // awaited by the entry's own beforeAll, which reports it
+    installed.set(`${nx} ${runtime}`, pending);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'org-docker-pack-'));
   await execa('npm', ['pack', '-w', '@org/docker', '--pack-destination', dir], { cwd: REPO });
   tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')) as string);
@@ -27,10 +46,10 @@ beforeAll(async () => {
 
 describe.each(MATRIX)('Nx $nx launched by $runtime, plugin installed from its tarball', ({ nx, runtime }) => {
   let ws: Workspace;
-  const tag = `n${nx.split('.')[0]}${runtime === 'deno' ? 'd' : ''}-${Math.random().toString(36).slice(2, 6)}`;
-  const py = `py-${tag}`;
-  const node = `node-${tag}`;
-  const deno = `deno-${tag}`;
+  let tag: string;
+  let py: string;
+  let node: string;
+  let deno: string;
 
   const ok = async (args: string[]): Promise<string> => {
     const r = await ws.nx(args);
@@ -39,9 +58,8 @@ describe.each(MATRIX)('Nx $nx launched by $runtime, plugin installed from its ta
   };
 
   beforeAll(async () => {
-    ws = await Workspace.standalone(`compat-${tag}`);
-    ws.runtime = runtime;
-    await execa('npm', ['install', '-D', `nx@${nx}`, '--no-audit', '--no-fund'], { cwd: ws.root });
+    ({ ws, tag } = await (installed.get(`${nx} ${runtime}`) as Promise<{ ws: Workspace; tag: string }>));
+    [py, node, deno] = ['py', 'node', 'deno'].map((r) => `${r}-${tag}`);
   });
 
   afterAll(async () => {

@@ -3,7 +3,9 @@
 // ignore pattern `[`, an ignore path that is a directory, a line over BuildKit's 64 KiB, an empty
 // file) in one workspace. The project graph always builds with every project in it, and a
 // build fails only for a broken project, before Docker runs, naming file and line.
-import { requireEngine, Workspace } from './harness';
+import { pluginsInProcess, requireEngine, Workspace } from './harness';
+
+pluginsInProcess();
 
 const BASE = [
   'ARG BASE=debian:bookworm-slim',

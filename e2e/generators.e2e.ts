@@ -3,7 +3,9 @@
 // holds after a source change and breaks after a lockfile change; docker-dev hot-reloads.
 import execa from 'execa';
 import { parse } from 'yaml';
-import { requireEngine, startContainer, waitForHealth, Workspace } from './harness';
+import { pluginsInProcess, requireEngine, startContainer, waitForHealth, Workspace } from './harness';
+
+pluginsInProcess();
 
 type Runtime = 'python' | 'node' | 'deno';
 const RUNTIMES: Runtime[] = ['python', 'node', 'deno'];

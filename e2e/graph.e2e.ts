@@ -2,7 +2,9 @@
 // root build context, and eight images built in parallel. Changes rebuild exactly the
 // images that depend on them, in dependency order, with the exact upstream image.
 import execa from 'execa';
-import { builtProjects, requireEngine, type TaskRun, Workspace } from './harness';
+import { builtProjects, pluginsInProcess, requireEngine, type TaskRun, Workspace } from './harness';
+
+pluginsInProcess();
 
 const SERVICES = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f', 'svc-g'];
 const ON_BASE = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f'];

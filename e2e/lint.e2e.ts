@@ -1,7 +1,9 @@
 // docker-lint and docker-audit through Nx on the real engine: generated services pass both;
 // an image that runs as root and one that carries a *_TOKEN variable fail the audit with the
 // finding named; lint fails the Dockerfile with no USER and writes SARIF for every project.
-import { requireEngine, Workspace } from './harness';
+import { pluginsInProcess, requireEngine, Workspace } from './harness';
+
+pluginsInProcess();
 
 const SERVICES = ['py-svc', 'node-svc', 'deno-svc'] as const;
 

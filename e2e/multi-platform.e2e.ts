@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
-import { publishedUrl, requireEngine, tearDown, waitForHealth, Workspace } from './harness';
+import { pluginsInProcess, publishedUrl, requireEngine, tearDown, waitForHealth, Workspace } from './harness';
+
+pluginsInProcess();
 
 const REGISTRY = '127.0.0.1:5000';
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];

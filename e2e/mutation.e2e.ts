@@ -7,17 +7,19 @@
 // must have said so. Rebuilds for nothing (false positives) are counted and printed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireEngine, Workspace } from './harness';
-import { buildAll, imageFingerprint, removeOracleImages } from './oracle';
+import { pluginsInProcess, requireEngine, Workspace } from './harness';
+import { buildAll, imageFingerprints, removeOracleImages, type DirectBuild } from './oracle';
+
+pluginsInProcess();
 
 const PROJECTS = ['alpha', 'beta', 'gamma'] as const;
 type Project = (typeof PROJECTS)[number];
 
 /** How the oracle builds each image: exactly the options the Nx targets have, straight through buildx. */
-const DIRECT: Record<Project, string[]> = {
-  alpha: ['-f', 'apps/alpha/Dockerfile', '--target', 'production', '--build-arg', 'FLAVOR=b', 'apps/alpha'],
-  beta: ['-f', 'apps/beta/Dockerfile', '--build-context', 'assets=assets/shared', '.'],
-  gamma: ['-f', 'apps/gamma/Dockerfile', '.'],
+const DIRECT: Record<Project, DirectBuild> = {
+  alpha: { dockerfile: 'apps/alpha/Dockerfile', context: 'apps/alpha', target: 'production', args: { FLAVOR: 'b' } },
+  beta: { dockerfile: 'apps/beta/Dockerfile', context: '.', contexts: { assets: 'assets/shared' } },
+  gamma: { dockerfile: 'apps/gamma/Dockerfile', context: '.' },
 };
 
 /** Every file the fixture starts with, besides the Dockerfiles and ignore files it ships. */
@@ -89,7 +91,7 @@ const MUTATIONS: Mutation[] = [
   { name: '.git (a commit)', apply: async (ws, n) => void (await ws.git('commit', '-q', '--allow-empty', '-m', `mutation ${n}`)), warned: '.git/' },
 ];
 
-const fingerprints = (ws: Workspace) => Promise.all(PROJECTS.map((p) => imageFingerprint(ws, p, DIRECT[p])));
+const fingerprints = (ws: Workspace) => imageFingerprints(ws, DIRECT);
 
 describe('inputs against BuildKit: one file changed at a time', () => {
   let ws: Workspace;

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
 import { PNG } from 'pngjs';
-import { imagesMatching, requireEngine, Workspace } from './harness';
+import { imagesMatching, pluginsInProcess, requireEngine, Workspace } from './harness';
+
+pluginsInProcess();
 
 const BAD_DOCKERFILE = `FROM python:3.12-slim
 WORKDIR /app

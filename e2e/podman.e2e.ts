@@ -7,7 +7,9 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import execa from 'execa';
-import { attachedRun, builtProjects, outcome, waitForHealth, Workspace } from './harness';
+import { attachedRun, builtProjects, outcome, pluginsInProcess, waitForHealth, Workspace } from './harness';
+
+pluginsInProcess();
 
 const REGISTRY = '127.0.0.1:5000';
 const BUILD = ['run-many', '-t', 'docker-build', '--projects=ingestion-api,job-status-api'];

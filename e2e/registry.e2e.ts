@@ -4,7 +4,9 @@
 // image from the registry by digest; a poisoned entry is caught before it is used.
 import execa from 'execa';
 import { CacheServer } from './cache-server';
-import { publishedUrl, requireEngine, tearDown, waitForHealth, Workspace, type PushedRecord } from './harness';
+import { pluginsInProcess, publishedUrl, type PushedRecord, requireEngine, tearDown, waitForHealth, Workspace } from './harness';
+
+pluginsInProcess();
 
 const REGISTRY = '127.0.0.1:5000';
 const PROJECTS = { base: 'docker/base', api: 'apps/api', worker: 'apps/worker' } as const;

@@ -4,7 +4,9 @@
 // tags as Nx does, and publishes each image under the version: the registry serves the version
 // tag with exactly the digest of the content tag Nx built, nothing rebuilt.
 import execa from 'execa';
-import { requireEngine, Workspace } from './harness';
+import { pluginsInProcess, requireEngine, Workspace } from './harness';
+
+pluginsInProcess();
 
 const REGISTRY = '127.0.0.1:5000';
 const SERVICES = ['svc-a', 'svc-b'] as const;

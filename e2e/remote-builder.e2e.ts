@@ -3,8 +3,10 @@
 // engine, so each build pushes by content tag and records the digest; a dependent is handed its
 // base from the registry by digest; and a service runs here, pulled by digest.
 import execa from 'execa';
-import { publishedUrl, requireEngine, tearDown, waitForHealth, Workspace, type PushedRecord } from './harness';
+import { pluginsInProcess, publishedUrl, type PushedRecord, requireEngine, tearDown, waitForHealth, Workspace } from './harness';
 import { SecondEngine } from './second-engine';
+
+pluginsInProcess();
 
 const REGISTRY = '127.0.0.1:5000';
 const PROJECTS = { base: 'docker/base', api: 'apps/api', worker: 'apps/worker' } as const;

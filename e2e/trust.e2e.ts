@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import execa from 'execa';
 import { CacheServer } from './cache-server';
 import { FlakyRegistry } from './flaky-registry';
-import { publishedUrl, requireEngine, tearDown, waitForHealth, Workspace, type NxResult, type PushedRecord } from './harness';
+import { type NxResult, pluginsInProcess, publishedUrl, type PushedRecord, requireEngine, tearDown, waitForHealth, Workspace } from './harness';
+
+pluginsInProcess();
 
 const REGISTRY = '127.0.0.1:5000';
 const SECRET = 'glpat-e2eSECRETtoken';
