@@ -33,8 +33,9 @@ function runIdentifier(): string {
 /** Times `nx run <project>:<target>` with nothing changed: Nx should answer from its cache. */
 function nxNoop(context: ExecutorContext, project: string, target: string): () => Promise<BuildMeasure> {
   const nxBin = require.resolve('nx/bin/nx.js', { paths: [context.root] });
-  // A nested Nx must not think it is one of the outer run's task processes.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^NX_(TASK_|FORKED_|INVOCATION_|TERMINAL_)/.test(k)));
+  // A nested Nx must not think it is one of the outer run's task processes, nor inherit the
+  // outer run's --skip-nx-cache: the no-op measures a cache hit, as a user gets one.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^NX_(TASK_|FORKED_|INVOCATION_|TERMINAL_|SKIP_NX_CACHE$)/.test(k)));
   return async () => {
     const started = Date.now();
     const r = await execa(process.execPath, [nxBin, 'run', `${project}:${target}`, '--outputStyle=static'], {
