@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import execa from 'execa';
-import type { ImageRecord } from '../packages/docker/src/core/image-record';
+import { IMAGE_RECORD, readImageRecord, type ImageRecord } from '../packages/docker/src/core/image-record';
 import { imagesMatching, removeImages, removeImagesMatching } from './images';
 
 export { imagesMatching, removeImagesMatching } from './images';
@@ -298,10 +298,10 @@ export class Workspace {
     const dir = join(this.root, 'dist', 'docker');
     if (!existsSync(dir)) return [];
     return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('image.json'))
+      .filter((f) => f.endsWith(IMAGE_RECORD))
       .flatMap((f) => {
-        const rec = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { contentTag?: string; references?: string[] };
-        return [rec.contentTag ?? '', ...(rec.references ?? [])].filter((r) => r && !r.includes('@'));
+        const rec = readImageRecord(dirname(join(dir, f)));
+        return rec ? [rec.contentTag, ...rec.references].filter((r) => r && !r.includes('@')) : [];
       });
   }
 

@@ -9,6 +9,7 @@
 // runs the containerd store and its socket is reachable, and through `docker image rm` otherwise.
 import { existsSync } from 'node:fs';
 import execa from 'execa';
+import { fullyQualified } from '../packages/docker/src/core/image-ref';
 
 /**
  * The engine's images whose reference matches one of `patterns` (Docker's `reference` filter:
@@ -32,17 +33,10 @@ export async function removeImages(refs: string[]): Promise<void> {
   if (!refs.length) return;
   const socket = await containerdSocket();
   if (socket) {
-    const r = await execa('ctr', ['--address', socket, '--namespace', 'moby', 'images', 'rm', ...refs.map(containerdName)], { reject: false });
+    const r = await execa('ctr', ['--address', socket, '--namespace', 'moby', 'images', 'rm', ...refs.map(fullyQualified)], { reject: false });
     if (r.exitCode === 0) return;
   }
   await execa('docker', ['image', 'rm', '-f', ...refs], { reject: false });
-}
-
-/** Docker's short reference as containerd names it: `api:1` is `docker.io/library/api:1`. */
-export function containerdName(ref: string): string {
-  const first = ref.split('/')[0];
-  if (ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return ref;
-  return ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
 }
 
 let socketLookup: Promise<string | undefined> | undefined;

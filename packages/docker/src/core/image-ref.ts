@@ -22,6 +22,12 @@ export function registryOf(ref: string): string {
   return hasRegistryHost(ref) ? ref.split('/')[0] : 'docker.io';
 }
 
+/** The fully qualified form containerd stores: `api:1` -> `docker.io/library/api:1`, `acme/api` -> `docker.io/acme/api`. */
+export function fullyQualified(ref: string): string {
+  if (hasRegistryHost(ref)) return ref;
+  return ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
+}
+
 /** A reference in a registry on this machine (`127.0.0.1:5000/x`, `localhost:5000/x`): Docker speaks plain HTTP to it. */
 export function isLoopbackRegistry(ref: string): boolean {
   const host = registryOf(ref).replace(/:\d+$/, '');

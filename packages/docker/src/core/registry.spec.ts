@@ -1,5 +1,5 @@
 import type { CommandResult, Runner } from './engine';
-import { hasRegistryHost, inRegistry } from './image-ref';
+import { fullyQualified, hasRegistryHost, inRegistry } from './image-ref';
 import { branchSlug, distrustReason, lookupImage, registryCache } from './registry';
 
 const ok = (stdout: string): CommandResult => ({ ok: true, stdout, stderr: '' });
@@ -77,6 +77,11 @@ describe('registry', () => {
     expect(inRegistry('ghcr.io/acme/api', '127.0.0.1:5000')).toBe('ghcr.io/acme/api');
     expect(inRegistry('acme/api', undefined)).toBe('acme/api');
     expect(hasRegistryHost('localhost/api')).toBe(true);
+    expect([fullyQualified('api:1'), fullyQualified('acme/api:1'), fullyQualified('127.0.0.1:5000/acme/api:1')]).toEqual([
+      'docker.io/library/api:1',
+      'docker.io/acme/api:1',
+      '127.0.0.1:5000/acme/api:1',
+    ]);
     expect(hasRegistryHost('acme/api')).toBe(false);
     expect(hasRegistryHost('registry.example.com:443/a/b')).toBe(true);
   });
