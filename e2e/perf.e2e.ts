@@ -4,7 +4,7 @@
 // which, with lines and costs; the HTML must render in headless Chromium; nothing temporary
 // may be left behind, also after Ctrl-C.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
@@ -167,18 +167,13 @@ describe('docker-perf: measures, explains, reports, cleans up', () => {
     expect([...perfTemps()].filter((d) => !tempsBefore.has(d))).toEqual([]);
   });
 
-  it('Ctrl-C stops the measurement and still cleans up', async () => {
+  /** Starts `nx run bad:docker-perf`, sends Ctrl-C once the first build is done, and waits for Nx to exit. */
+  async function interruptMidMeasurement(env: Record<string, string>): Promise<void> {
     const reportBefore = ws.exists('dist/docker-perf/bad.json') ? ws.read('dist/docker-perf/bad.json') : undefined;
     const child = execa(
       process.execPath,
       [join(ws.root, 'node_modules/nx/dist/bin/nx.js'), 'run', 'bad:docker-perf', '--runs=3', '--skip-nx-cache', '--outputStyle=stream'],
-      {
-        cwd: ws.root,
-        env: ws.env(),
-        detached: true,
-        all: true,
-        reject: false,
-      },
+      { cwd: ws.root, env, detached: true, all: true, reject: false },
     );
     let output = '';
     child.all?.on('data', (d: Buffer) => (output += d.toString()));
@@ -191,7 +186,7 @@ describe('docker-perf: measures, explains, reports, cleans up', () => {
     process.kill(-(child.pid as number), 'SIGINT');
     const result = await child;
     expect(result.exitCode).not.toBe(0);
-    // Nx exits at once; the task process stops its build and cleans up on its way out.
+    // Nx exits once the task's processes are gone; the engine may still be finishing a removal.
     const clean = async () => (await perfImages()).length === 0 && [...perfTemps()].every((d) => tempsBefore.has(d));
     const until = Date.now() + 30_000;
     while (!(await clean()) && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
@@ -200,5 +195,23 @@ describe('docker-perf: measures, explains, reports, cleans up', () => {
     expect(await perfContainers()).toEqual([]);
     // An interrupted run writes no report: the previous one (if any) is left as it was.
     expect(ws.exists('dist/docker-perf/bad.json') ? ws.read('dist/docker-perf/bad.json') : undefined).toEqual(reportBefore);
+  }
+
+  it('Ctrl-C stops the measurement and still cleans up', async () => {
+    await interruptMidMeasurement(ws.env());
+  });
+
+  it('Ctrl-C cleans up even when the engine takes longer to stop the build than Nx waits', async () => {
+    // A build client that lingers 8 s after it was stopped, as on a busy engine: longer than the
+    // 5 s Nx gives a stopped task before it kills the task's whole process tree. Every other
+    // engine call goes straight through.
+    const slow = join(ws.root, '.shim', 'slow');
+    ws.write(
+      '.shim/slow/docker',
+      `#!/bin/bash\ntrap 'stopped=1' INT TERM\n"${join(ws.root, '.shim', 'docker')}" "$@"\ncode=$?\nif [ "$1" = buildx ] && [ -n "$stopped" ]; then sleep 8; fi\nexit $code\n`,
+    );
+    chmodSync(join(slow, 'docker'), 0o755);
+    const env = ws.env();
+    await interruptMidMeasurement({ ...env, PATH: `${slow}:${env.PATH}` });
   });
 });

@@ -12,7 +12,7 @@ import { buildReads, filesRead } from './context';
 import { weighContext, sentFiles, type ContextWeight } from './context-size';
 import { parseDockerfile, type DockerfileModel } from './dockerfile';
 import { findIgnoreFile, readIgnore } from './dockerignore';
-import { dockerRunner, inspectImage, spawnEngineSync, type Runner } from './engine';
+import { dockerRunner, inspectImage, spawnEngine, spawnEngineSync, type Runner } from './engine';
 import { BuildFailure } from './image-build';
 import { changeFile, copyContext, isolateCacheMounts, pickManifest, pickSourceFile, PERF_TEMP_PREFIX, writeDockerfileCopy } from './perf-context';
 
@@ -119,18 +119,27 @@ export async function measureImage(req: PerfRequest): Promise<PerfReport> {
   // Synchronous and idempotent, so it also runs from an exit handler: when Nx stops on Ctrl-C
   // it may end this process before any await in a finally block gets its turn.
   let cleaned = false;
+  const removeTemps = () => {
+    scratch.remove();
+    rmSync(dockerfiles, { recursive: true, force: true });
+  };
   const cleanUp = () => {
     if (cleaned) return;
     cleaned = true;
-    scratch.remove();
-    rmSync(dockerfiles, { recursive: true, force: true });
+    removeTemps();
     spawnEngineSync(['image', 'rm', '--force', tag]);
   };
   const onSignal = () => {
+    if (interrupted) return;
     interrupted = true;
-    // The temporary directories go at once; the running build stops on the same signal.
-    scratch.remove();
-    rmSync(dockerfiles, { recursive: true, force: true });
+    // Everything goes at once, not after the running build has stopped: Nx kills a stopped
+    // task's whole process tree 5 s after its signal (NX_PROCESS_KILL_GRACE_PERIOD), and a busy
+    // engine can take longer than that to cancel a build. The engine untags as soon as the
+    // request arrives, whether or not its client lives on. The clean-up after the build
+    // removes the tag again, for a build that was already exporting when the signal came.
+    removeTemps();
+    // Not ended with this process (execa's default), which Nx may stop before the engine answers.
+    void spawnEngine(['image', 'rm', '--force', tag], { stdio: 'ignore', cleanup: false, detached: true });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
