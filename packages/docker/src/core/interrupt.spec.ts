@@ -6,6 +6,20 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const DIST = join(process.cwd(), 'packages', 'docker', 'dist', 'src', 'core');
+/** A child process of the fake engine that never ends, not even when it is told to stop. */
+const NEVER_ENDING = `Object.assign(new (require('node:events').EventEmitter)(), {
+  stdout: new (require('node:stream').PassThrough)(), stderr: new (require('node:stream').PassThrough)(), kill: () => true, then: () => undefined })`;
+
+/** What `script` printed, run by Node in a process of its own with TMPDIR=`tmp` (it exits as a stopped task does: non-zero). */
+function printedBy(script: string, tmp: string): string {
+  try {
+    return execFileSync('node', ['-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } }).trim();
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout ?? '').trim();
+  }
+}
+
 describe.each([
   ['docker', 'org-docker-build-'],
   ['podman', 'org-docker-podman-'],
@@ -15,32 +29,22 @@ describe.each([
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('leaves no temp dir and no build slot behind', () => {
-    const dist = join(process.cwd(), 'packages', 'docker', 'dist', 'src', 'core');
-    const script = `
-      const { EventEmitter } = require('node:events');
-      const { PassThrough } = require('node:stream');
+    const during = printedBy(
+      `
       const fs = require('node:fs');
-      // An engine whose build never ends.
-      const engine = require(${JSON.stringify(join(dist, 'engine.js'))});
+      const engine = require(${JSON.stringify(join(DIST, 'engine.js'))});
       engine.selectEngine(${JSON.stringify(engine)});
-      engine.useEngine({
-        spawn: () => Object.assign(new EventEmitter(), { stdout: new PassThrough(), stderr: new PassThrough(), kill: () => true, then: () => undefined }),
-        spawnSync: () => undefined,
-      });
+      engine.useEngine({ spawn: () => ${NEVER_ENDING}, spawnSync: () => undefined });
       (async () => {
-        await require(${JSON.stringify(join(dist, 'build-slots.js'))}).acquireBuildSlot(1, { key: 'e' });
-        void require(${JSON.stringify(join(dist, 'build.js'))}).runBuildx({ context: '.', dockerfile: 'Dockerfile', cwd: '.', tags: ['x'] }, { onLine: () => undefined });
+        await require(${JSON.stringify(join(DIST, 'build-slots.js'))}).acquireBuildSlot(1, { key: 'e' });
+        void require(${JSON.stringify(join(DIST, 'build.js'))}).runBuildx({ context: '.', dockerfile: 'Dockerfile', cwd: '.', tags: ['x'] }, { onLine: () => undefined });
         setTimeout(() => {
           console.log(fs.readdirSync(process.env.TMPDIR).sort().join());
           process.exit(130);
         }, 50);
-      })();`;
-    let during = '';
-    try {
-      execFileSync('node', ['-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
-    } catch (e) {
-      during = String((e as { stdout?: string }).stdout ?? '').trim();
-    }
+      })();`,
+      dir,
+    );
     // While it ran: its temp dir and the slot directory (in whatever order readdir gives them).
     const held = during.split(',');
     expect(held).toHaveLength(2);
@@ -58,27 +62,24 @@ describe('docker-perf on Ctrl-C while the engine is slow to stop the build', () 
   // Nx kills a stopped task's process tree 5 s after the signal: the scratch image's removal
   // and the temporary copies cannot wait for the build to end.
   it('asks the engine to remove the scratch tag and removes its copies at the signal', () => {
-    const dist = join(process.cwd(), 'packages', 'docker', 'dist', 'src', 'core');
-    const script = `
-      const { EventEmitter } = require('node:events');
-      const { PassThrough } = require('node:stream');
+    const out = printedBy(
+      `
       const fs = require('node:fs');
       const path = require('node:path');
       const ctx = fs.mkdtempSync(path.join(process.env.TMPDIR, 'ctx-'));
       fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\\nCOPY a.txt /a.txt\\n');
       fs.writeFileSync(path.join(ctx, 'a.txt'), 'a');
       const calls = [];
-      // An engine whose build never ends, not even when it is told to stop.
-      const engine = require(${JSON.stringify(join(dist, 'engine.js'))});
+      const engine = require(${JSON.stringify(join(DIST, 'engine.js'))});
       engine.selectEngine('docker');
       engine.useEngine({
         spawn: (args) => {
           calls.push(args.slice(0, 2).join(' ') === 'buildx build' ? 'buildx build' : args.join(' '));
-          return Object.assign(new EventEmitter(), { stdout: new PassThrough(), stderr: new PassThrough(), kill: () => true, then: () => undefined });
+          return ${NEVER_ENDING};
         },
         spawnSync: () => undefined,
       });
-      void require(${JSON.stringify(join(dist, 'perf.js'))}).measureImage({
+      void require(${JSON.stringify(join(DIST, 'perf.js'))}).measureImage({
         project: 'p', workspaceRoot: ctx, runs: 1, runId: 'r1', scenarios: ['cold'], onProgress: () => undefined,
         build: { dockerfile: path.join(ctx, 'Dockerfile'), context: ctx, cwd: ctx },
       });
@@ -89,13 +90,9 @@ describe('docker-perf on Ctrl-C while the engine is slow to stop the build', () 
           console.log(JSON.stringify({ calls, temps }));
           process.exit(130);
         }, 100);
-      }, 100);`;
-    let out = '';
-    try {
-      execFileSync('node', ['-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
-    } catch (e) {
-      out = String((e as { stdout?: string }).stdout ?? '');
-    }
+      }, 100);`,
+      dir,
+    );
     expect(JSON.parse(out)).toEqual({ calls: ['buildx build', 'image rm --force org-docker-perf/p:r1'], temps: [] });
   });
 });
