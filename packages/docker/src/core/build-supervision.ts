@@ -32,11 +32,18 @@ export function superviseBuild(prefix: string, timeoutSeconds?: number): Supervi
     interrupted = true;
     child?.kill(signal);
   };
-  const onSigint = () => stop('SIGINT');
-  const onSigterm = () => stop('SIGTERM');
-  // Nx may end this process on Ctrl-C before any await resumes: remove the temp dir
-  // synchronously on exit too.
+  // Nx may end this process on Ctrl-C before any await resumes, and kills it outright 5 s
+  // after the signal (NX_PROCESS_KILL_GRACE_PERIOD), when no exit handler runs: the temp dir
+  // goes at the signal (a stopped build's files are never read), and on exit too.
   const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+  const onSigint = () => {
+    stop('SIGINT');
+    removeTemp();
+  };
+  const onSigterm = () => {
+    stop('SIGTERM');
+    removeTemp();
+  };
   process.once('exit', removeTemp);
   return {
     temp,

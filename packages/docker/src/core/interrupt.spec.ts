@@ -61,7 +61,7 @@ describe('docker-perf on Ctrl-C while the engine is slow to stop the build', () 
 
   // Nx kills a stopped task's process tree 5 s after the signal: the scratch image's removal
   // and the temporary copies cannot wait for the build to end.
-  it('asks the engine to remove the scratch tag and removes its copies at the signal', () => {
+  it("asks the engine to remove the scratch tag and removes its copies and the build's temp dir at the signal", () => {
     const out = printedBy(
       `
       const fs = require('node:fs');
@@ -86,7 +86,7 @@ describe('docker-perf on Ctrl-C while the engine is slow to stop the build', () 
       setTimeout(() => {
         process.kill(process.pid, 'SIGINT');
         setTimeout(() => {
-          const temps = fs.readdirSync(process.env.TMPDIR).filter((d) => d.startsWith('org-docker-perf-'));
+          const temps = fs.readdirSync(process.env.TMPDIR).filter((d) => d.startsWith('org-docker-'));
           console.log(JSON.stringify({ calls, temps }));
           process.exit(130);
         }, 100);
