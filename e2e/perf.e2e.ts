@@ -41,7 +41,8 @@ interface Report {
   findings: Array<{ id: string; line?: number; message: string; cost?: number }>;
 }
 
-const perfTemps = () => new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('org-docker-perf-')));
+// docker-perf's scratch copies and each of its builds' own temp dir.
+const perfTemps = () => new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('org-docker-perf-') || d.startsWith('org-docker-build-')));
 async function perfImages(): Promise<string[]> {
   return (await imagesMatching(['org-docker-perf/*'])).filter((l) => l.startsWith('org-docker-perf/'));
 }
