@@ -26,6 +26,8 @@ export interface BuildRequest {
   provenance?: boolean;
   builder?: string;
   metadataFile?: string;
+  /** The images the Dockerfile names (the plan's uses): Podman reaches loopback registries among them over HTTP, as Docker does. */
+  pulls?: string[];
   /** Resolves relative secret and context paths. */
   cwd: string;
 }

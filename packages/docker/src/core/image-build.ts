@@ -87,7 +87,8 @@ export async function buildImage(input: ImageBuildInput, hooks: BuildHooks = {})
   const provenance = engine.driver !== 'docker' || engine.containerdStore;
   if (input.push && !provenance)
     console.log(`The engine at ${engine.endpoint ?? 'this endpoint'} has the classic image store: pushing without SLSA provenance.`);
-  const request = { ...input, provenance, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } };
+  const pulls = input.plan.uses.map((u) => u.ref);
+  const request = { ...input, provenance, pulls, tags: references, labels: { ...input.labels, [HASH_LABEL]: input.nxHash } };
   let result = await runBuildx(request, hooks);
   // A push the registry dropped (5xx, 429, a reset connection) is tried again: every step is
   // cached by then, so an attempt costs the export and push only.

@@ -1,4 +1,4 @@
-import { podmanBuildArgv, podmanProblems } from './podman-args';
+import { loopbackRegistries, podmanBuildArgv, podmanProblems } from './podman-args';
 
 describe('podman build argv', () => {
   const base = { dockerfile: '/w/apps/api/Dockerfile', context: '/w/apps/api', tags: ['api:nx-1', 'api:latest'], cwd: '/w' };
@@ -45,8 +45,6 @@ describe('podman build argv', () => {
       'base=docker-image://localhost:5000/base@sha256:ab',
       '--platform',
       'linux/amd64',
-      // The base image comes from a loopback registry, which Docker would reach over plain HTTP.
-      '--tls-verify=false',
       '/w/apps/api',
     ]);
   });
@@ -56,11 +54,16 @@ describe('podman build argv', () => {
     expect(argv.join(' ')).toContain('--cache-from r.io/api --cache-to r.io/api');
   });
 
-  it('turns TLS off only where the build pushes to or caches in a loopback registry, as Docker treats one', () => {
-    expect(podmanBuildArgv(base, '/i')).not.toContain('--tls-verify=false');
-    expect(podmanBuildArgv({ ...base, tags: ['127.0.0.1:5000/api:nx-1'] }, '/i')).toContain('--tls-verify=false');
-    expect(podmanBuildArgv({ ...base, cacheTo: ['type=registry,ref=localhost:5000/api:cache'] }, '/i')).toContain('--tls-verify=false');
-    expect(podmanBuildArgv({ ...base, cacheTo: ['type=registry,ref=r.io/api:cache'] }, '/i')).not.toContain('--tls-verify=false');
+  it('never turns TLS off for the whole build: the loopback registries it uses are listed for its registries.conf', () => {
+    expect(podmanBuildArgv({ ...base, tags: ['127.0.0.1:5000/api:nx-1'] }, '/i').join(' ')).not.toContain('tls-verify');
+    expect(loopbackRegistries(base)).toEqual([]);
+    expect(loopbackRegistries({ ...base, tags: ['127.0.0.1:5000/api:nx-1', '127.0.0.1:5000/api:latest'] })).toEqual(['127.0.0.1:5000']);
+    expect(loopbackRegistries({ ...base, cacheTo: ['type=registry,ref=localhost:5000/api:cache'], cacheFrom: ['r.io/api:cache'] })).toEqual(['localhost:5000']);
+    expect(loopbackRegistries({ ...base, buildContexts: { base: 'docker-image://127.0.0.2:5001/base@sha256:ab', lib: 'libs/lib' } })).toEqual([
+      '127.0.0.2:5001',
+    ]);
+    expect(loopbackRegistries({ ...base, pulls: ['localhost:5000/python-base:1', 'python:3.12-slim'] })).toEqual(['localhost:5000']);
+    expect(loopbackRegistries({ ...base, tags: ['registry.example.com/api:1'], pulls: ['ghcr.io/a/b:1'], cacheTo: ['type=local,dest=/c'] })).toEqual([]);
   });
 
   it('what Podman cannot do fails with one message per option, naming it and the way out', () => {

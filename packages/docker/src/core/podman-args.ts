@@ -4,7 +4,7 @@
 // own store (no --load), pushes with `podman push` (no --push, no provenance), reports the image
 // id through --iidfile (no --metadata-file) and prints plain `STEP n/m` lines (no rawjson).
 import { contextSource, resolveSecret, type BuildRequest } from './buildx-args';
-import { isLoopbackRegistry, splitReference } from './image-ref';
+import { isLoopbackRegistry, registryOf, splitReference } from './image-ref';
 
 /** A cache spec's repository (`type=registry,ref=r/x:cache` or the shorthand `r/x:cache`), tag and digest dropped. */
 function cacheRepository(spec: string): string | undefined {
@@ -36,6 +36,17 @@ export function podmanProblems(req: Pick<BuildRequest, 'builder' | 'cacheFrom' |
   return problems;
 }
 
+/**
+ * The loopback registries (`127.0.0.1:5000`) a build pushes to, caches in, pulls from or takes a
+ * named context from: Docker speaks plain HTTP to them, Podman only when its registries.conf says so
+ * (podman-registries-conf.ts), which leaves every other registry verified.
+ */
+export function loopbackRegistries(req: Pick<BuildRequest, 'tags' | 'cacheFrom' | 'cacheTo' | 'buildContexts' | 'pulls'>): string[] {
+  const refs = [...req.tags, ...(req.pulls ?? []), ...[...(req.cacheFrom ?? []), ...(req.cacheTo ?? [])].flatMap((c) => cacheRepository(c) ?? [])];
+  for (const source of Object.values(req.buildContexts ?? {})) if (source.startsWith('docker-image://')) refs.push(source.slice('docker-image://'.length));
+  return [...new Set(refs.filter(isLoopbackRegistry).map(registryOf))];
+}
+
 /** `podman build ...` for a request Podman can build (see podmanProblems); the image id goes to `iidFile`. */
 export function podmanBuildArgv(req: BuildRequest, iidFile: string): string[] {
   const argv = ['build', '--file', req.dockerfile, '--iidfile', iidFile, '--layers'];
@@ -49,11 +60,6 @@ export function podmanBuildArgv(req: BuildRequest, iidFile: string): string[] {
   for (const c of req.cacheFrom ?? []) argv.push('--cache-from', cacheRepository(c) ?? c);
   for (const c of req.cacheTo ?? []) argv.push('--cache-to', cacheRepository(c) ?? c);
   if (req.network) argv.push('--network', req.network);
-  // Docker talks plain HTTP to a loopback registry; Podman only when told, and per build (so a
-  // build that pushes to or caches in one turns it off for the base-image pulls too).
-  const refs = [...req.tags, ...[...(req.cacheFrom ?? []), ...(req.cacheTo ?? [])].flatMap((c) => cacheRepository(c) ?? [])];
-  for (const source of Object.values(req.buildContexts ?? {})) if (source.startsWith('docker-image://')) refs.push(source.slice('docker-image://'.length));
-  if (refs.some(isLoopbackRegistry)) argv.push('--tls-verify=false');
   if (req.pull) argv.push('--pull');
   if (req.noCache) argv.push('--no-cache');
   argv.push(req.context);

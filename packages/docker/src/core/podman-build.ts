@@ -9,7 +9,8 @@ import { superviseBuild } from './build-supervision';
 import type { BuildRequest } from './buildx-args';
 import { spawnEngine } from './engine';
 import { tls } from './podman-registry';
-import { podmanBuildArgv } from './podman-args';
+import { loopbackRegistries, podmanBuildArgv } from './podman-args';
+import { podmanRegistriesEnv } from './podman-registries-conf';
 import { PodmanProgress } from './podman-progress';
 
 function readOr(file: string): string | undefined {
@@ -34,7 +35,8 @@ export async function runPodmanBuild(request: Omit<BuildRequest, 'metadataFile'>
   };
   try {
     const iidFile = join(run.temp, 'iid');
-    const child = spawnEngine(podmanBuildArgv(request, iidFile), { stdin: 'ignore', all: true, buffer: false });
+    const env = podmanRegistriesEnv(loopbackRegistries(request), run.temp);
+    const child = spawnEngine(podmanBuildArgv(request, iidFile), { stdin: 'ignore', all: true, buffer: false, env });
     run.watch(child);
     child.all?.setEncoding('utf8');
     child.all?.on('data', show);
