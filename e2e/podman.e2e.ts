@@ -5,6 +5,8 @@
 // the registry serves, and promoted by digest through skopeo; what Podman cannot do stopping
 // with one message.
 import { chmodSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
 import { attachedRun, builtProjects, outcome, pluginsInProcess, waitForHealth, Workspace } from './harness';
@@ -41,6 +43,26 @@ async function loadBaseImages(): Promise<void> {
   }
 }
 
+/**
+ * The local registry at this machine's own non-loopback address (a TCP forward): a registry
+ * Docker and Podman both reach over TLS only, though it speaks plain HTTP.
+ */
+async function registryElsewhere(): Promise<{ host: string; close: () => void }> {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  if (!address) throw new Error('this machine has no non-loopback IPv4 address (docker0 has one once Docker runs)');
+  const server = createServer((socket) => {
+    const upstream = connect(5000, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    const close = () => (socket.destroy(), upstream.destroy());
+    socket.on('error', close);
+    upstream.on('error', close);
+  });
+  await new Promise<void>((listening) => server.listen(0, address, listening));
+  return { host: `${address}:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
 const inPodman = async (ref: string) => (await execa('podman', ['image', 'exists', ref], { reject: false })).exitCode === 0;
 const inDocker = async (ref: string) => (await execa('docker', ['image', 'inspect', ref], { reject: false })).exitCode === 0;
 
@@ -68,7 +90,10 @@ describe('the reference system under Podman', () => {
   });
   afterAll(async () => {
     if (!ws) return;
-    const mine = ['python-base', 'ingestion-api', 'job-status-api', 'llm-worker'].map((p) => `localhost/${p}`);
+    const mine = [
+      ...['python-base', 'ingestion-api', 'job-status-api', 'llm-worker', 'tls-probe'].map((p) => `localhost/${p}`),
+      `${REGISTRY}/${ws.prefix}-tls-base`,
+    ];
     const ids = (await execa('podman', ['images', '--quiet', ...mine.flatMap((m) => ['--filter', `reference=${m}`])], { reject: false })).stdout
       .split('\n')
       .filter(Boolean);
@@ -151,6 +176,39 @@ describe('the reference system under Podman', () => {
     expect(promoted).toBe(record.digest);
     // Registry side: no podman push or pull moved layers for the promotion.
     expect(podmanCalls().filter((c) => /^(push|pull) /.test(c))).toEqual([]);
+  });
+
+  it('pulls from the loopback registry over plain HTTP as Docker does, and verifies TLS for every other registry of the build', async () => {
+    // A base image in the local registry, in a repository no project owns.
+    const base = `${REGISTRY}/${ws.prefix}-tls-base:1`;
+    await execa('skopeo', [
+      'copy',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${ws.imageRecord('apps/ingestion-api').contentTag}`,
+      `docker://${base}`,
+    ]);
+    ws.write('apps/tls-probe/project.json', JSON.stringify({ name: 'tls-probe' }));
+    ws.write('apps/tls-probe/Dockerfile', `FROM ${base}\nUSER 1000\n`);
+    await ws.commit('tls-probe: FROM the loopback registry');
+    const local = await nx(['run', 'tls-probe:docker-build']);
+    expect(outcome(local)).toEqual({ exitCode: 0, output: '' });
+    expect(await inPodman(ws.imageRecord('apps/tls-probe').contentTag)).toBe(true);
+
+    // The same registry at a non-loopback address, in a build that pushes to the loopback one:
+    // Podman must not fall back to plain HTTP there (as `--tls-verify=false` for the whole build would).
+    const elsewhere = await registryElsewhere();
+    try {
+      ws.write('apps/tls-probe/Dockerfile', `FROM ${elsewhere.host}/${ws.prefix}-tls-base:1\nUSER 1000\n`);
+      await ws.commit('tls-probe: FROM a registry that is not on loopback');
+      const pushed = await nx(['run', 'tls-probe:docker-build', '-c', 'ci'], { DOCKER_REGISTRY: REGISTRY });
+      expect(pushed.exitCode).not.toBe(0);
+      expect(pushed.output).toContain(`https://${elsewhere.host}/v2/`);
+      expect(pushed.output).toContain('server gave HTTP response to HTTPS client');
+      expect(ws.exists('dist/docker/apps/tls-probe/image.json')).toBe(false);
+    } finally {
+      elsewhere.close();
+    }
   });
 
   it('what Podman cannot do fails with one message naming the option; docker-up and docker-perf say they need Docker', async () => {
