@@ -53,7 +53,8 @@ async function registryElsewhere(): Promise<{ host: string; close: () => void }>
     .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
   if (!address) throw new Error('this machine has no non-loopback IPv4 address (docker0 has one once Docker runs)');
   const server = createServer((socket) => {
-    const upstream = connect(5000, '127.0.0.1');
+    const [host, port] = REGISTRY.split(':');
+    const upstream = connect(Number(port), host);
     socket.pipe(upstream).pipe(socket);
     const close = () => (socket.destroy(), upstream.destroy());
     socket.on('error', close);

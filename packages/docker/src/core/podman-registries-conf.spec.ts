@@ -39,6 +39,11 @@ describe('the registries.conf a Podman build runs with', () => {
     ]);
   });
 
+  it('leaves an entry that sends a loopback prefix to another registry verified: insecure is about the endpoint', () => {
+    const user = '[[registry]]\nprefix = "localhost:5000"\nlocation = "registry.example.com/mirror"\n';
+    expect(parse(withInsecureRegistries(user, ['localhost:5000'])).registry).toEqual([{ prefix: 'localhost:5000', location: 'registry.example.com/mirror' }]);
+  });
+
   it('extends the insecure list of a version-1 file instead of mixing the formats', () => {
     const v1 = '[registries.search]\nregistries = ["docker.io"]\n[registries.insecure]\nregistries = ["localhost:5000"]\n';
     expect(parse(withInsecureRegistries(v1, ['localhost:5000', '127.0.0.1:5000']))).toEqual({

@@ -19,25 +19,24 @@ export function registriesConfPath(env: NodeJS.ProcessEnv = process.env, home = 
 const hostOf = (location: unknown): string => (typeof location === 'string' ? location.split('/')[0] : '');
 
 /**
- * `text` (a registries.conf) with each of `hosts` insecure. An entry the user wrote for a host
- * keeps its mirrors and settings, and an explicit `insecure = false` stands; a host without one
- * gets its own entry. The version-1 format's insecure list is extended instead. Throws on text
- * that is not TOML.
+ * `text` (a registries.conf) with each of `hosts` insecure. `insecure` applies to the endpoint an
+ * entry's `location` names, so the user's entries located at a host become insecure unless they
+ * say `insecure = false`, keeping their mirrors and settings; a host no entry's prefix governs
+ * gets its own. A version-1 file's insecure list is extended instead (Podman refuses the two
+ * formats mixed). Throws on text that is not TOML.
  */
 export function withInsecureRegistries(text: string, hosts: string[]): string {
   const conf = parse(text);
-  const v1 = conf.registries as TomlTable | undefined;
-  if (v1 && typeof v1 === 'object' && !Array.isArray(v1)) {
-    const insecure = ((v1.insecure ??= {}) as TomlTable).registries;
-    const list = Array.isArray(insecure) ? insecure : [];
-    (v1.insecure as TomlTable).registries = [...list, ...hosts.filter((h) => !list.includes(h))];
+  if (typeof conf.registries === 'object') {
+    const insecure = ((conf.registries as TomlTable).insecure ??= {}) as TomlTable;
+    const list = Array.isArray(insecure.registries) ? insecure.registries : [];
+    insecure.registries = [...list, ...hosts.filter((h) => !list.includes(h))];
     return stringify(conf);
   }
   const entries = (Array.isArray(conf.registry) ? conf.registry : []) as TomlTable[];
   for (const host of hosts) {
-    const own = entries.filter((e) => hostOf(e.prefix ?? e.location) === host || hostOf(e.location) === host);
-    for (const e of own) e.insecure ??= true;
-    if (!own.some((e) => (e.prefix ?? e.location) === host)) entries.push({ location: host, insecure: true });
+    for (const e of entries) if (hostOf(e.location) === host) e.insecure ??= true;
+    if (!entries.some((e) => (e.prefix ?? e.location) === host)) entries.push({ location: host, insecure: true });
   }
   conf.registry = entries;
   return stringify(conf);
